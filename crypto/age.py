@@ -1,0 +1,82 @@
+"""Encrypt to and decrypt from the age v1 format (X25519 recipients), streaming both ways."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO
+
+from crypto import _primitives as prim
+from crypto import stream, x25519
+from crypto.errors import HeaderError, NoIdentityMatchError
+from crypto.header import Header, encode_header, read_header
+from crypto.keys import Identity, Recipient
+
+
+def _start(out: BinaryIO, recipients: Sequence[Recipient]) -> bytes:
+    """Write header and payload nonce; return the payload key."""
+    if not recipients:
+        raise HeaderError("at least one recipient is required")
+    file_key = prim.random_bytes(x25519.FILE_KEY_SIZE)
+    stanzas = [x25519.wrap(file_key, r) for r in recipients]
+    nonce = prim.random_bytes(stream.NONCE_SIZE)
+    out.write(encode_header(stanzas, file_key))
+    out.write(nonce)
+    return stream.payload_key(file_key, nonce)
+
+
+def encrypt(source: BinaryIO, out: BinaryIO, recipients: Sequence[Recipient]) -> int:
+    """Encrypt a readable stream into a writable one; return the plaintext size."""
+    return stream.encrypt_from(source, out, _start(out, recipients))
+
+
+def encryptor(out: BinaryIO, recipients: Sequence[Recipient]) -> stream.StreamEncryptor:
+    """Return a writable object that encrypts into `out`; close it to finish the file."""
+    return stream.StreamEncryptor(out, _start(out, recipients))
+
+
+def encrypt_bytes(plaintext: bytes, recipients: Sequence[Recipient]) -> bytes:
+    """Encrypt a small plaintext held in memory."""
+    out = io.BytesIO()
+    encrypt(io.BytesIO(plaintext), out, recipients)
+    return out.getvalue()
+
+
+def _file_key(header: Header, identities: Sequence[Identity]) -> bytes:
+    for stanza in header.stanzas:
+        if stanza.type != x25519.STANZA_TYPE:
+            continue  # other recipient types (and grease) are skipped, as the spec asks
+        for identity in identities:
+            file_key = x25519.unwrap(stanza, identity)
+            if file_key is not None:
+                return file_key
+    raise NoIdentityMatchError("no identity matches any recipient of this file")
+
+
+def decrypt_chunks(source: BinaryIO, identities: Sequence[Identity]) -> Iterator[bytes]:
+    """Yield verified plaintext chunks; finishing the iteration means the file verified."""
+    header = read_header(source)
+    file_key = _file_key(header, identities)
+    header.verify_mac(file_key)
+    nonce = source.read(stream.NONCE_SIZE)
+    if len(nonce) != stream.NONCE_SIZE:
+        raise HeaderError("payload nonce is missing or short")
+    return stream.decrypt_chunks(source, stream.payload_key(file_key, nonce))
+
+
+def decrypt(source: BinaryIO, out: BinaryIO, identities: Sequence[Identity]) -> int:
+    """Decrypt into `out`; return the plaintext size only once the final chunk verified.
+
+    Chunks reach `out` as they verify; on an error some were already written, so callers that
+    keep output write to a temporary name and rename it only after this returns.
+    """
+    total = 0
+    for chunk in decrypt_chunks(source, identities):
+        out.write(chunk)
+        total += len(chunk)
+    return total
+
+
+def decrypt_bytes(ciphertext: bytes, identities: Sequence[Identity]) -> bytes:
+    """Decrypt a small ciphertext held in memory."""
+    return b"".join(decrypt_chunks(io.BytesIO(ciphertext), identities))
