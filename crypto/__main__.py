@@ -1,0 +1,7 @@
+"""Entry point of `python -m crypto`."""
+
+import sys
+
+from crypto.cli import run
+
+sys.exit(run())
