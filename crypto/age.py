@@ -13,7 +13,7 @@ from crypto.header import Header, encode_header, read_header
 from crypto.keys import Identity, Recipient
 
 
-def _start(out: BinaryIO, recipients: Sequence[Recipient]) -> bytes:
+def _start(out: stream.Sink, recipients: Sequence[Recipient]) -> bytes:
     """Write header and payload nonce; return the payload key."""
     if not recipients:
         raise HeaderError("at least one recipient is required")
@@ -25,12 +25,12 @@ def _start(out: BinaryIO, recipients: Sequence[Recipient]) -> bytes:
     return stream.payload_key(file_key, nonce)
 
 
-def encrypt(source: BinaryIO, out: BinaryIO, recipients: Sequence[Recipient]) -> int:
+def encrypt(source: BinaryIO, out: stream.Sink, recipients: Sequence[Recipient]) -> int:
     """Encrypt a readable stream into a writable one; return the plaintext size."""
     return stream.encrypt_from(source, out, _start(out, recipients))
 
 
-def encryptor(out: BinaryIO, recipients: Sequence[Recipient]) -> stream.StreamEncryptor:
+def encryptor(out: stream.Sink, recipients: Sequence[Recipient]) -> stream.StreamEncryptor:
     """Return a writable object that encrypts into `out`; close it to finish the file."""
     return stream.StreamEncryptor(out, _start(out, recipients))
 
@@ -64,7 +64,7 @@ def decrypt_chunks(source: BinaryIO, identities: Sequence[Identity]) -> Iterator
     return stream.decrypt_chunks(source, stream.payload_key(file_key, nonce))
 
 
-def decrypt(source: BinaryIO, out: BinaryIO, identities: Sequence[Identity]) -> int:
+def decrypt(source: BinaryIO, out: stream.Sink, identities: Sequence[Identity]) -> int:
     """Decrypt into `out`; return the plaintext size only once the final chunk verified.
 
     Chunks reach `out` as they verify; on an error some were already written, so callers that

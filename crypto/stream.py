@@ -7,7 +7,7 @@ the final chunk has verified; truncation, reordering and trailing data raise dis
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from crypto import _primitives as prim
 from crypto.errors import ChunkAuthError, PayloadError, TrailingDataError, TruncatedError
@@ -16,6 +16,12 @@ CHUNK_SIZE = 64 * 1024
 ENCRYPTED_CHUNK_SIZE = CHUNK_SIZE + prim.TAG_SIZE
 NONCE_SIZE = 16
 _MAX_COUNTER = 1 << 88
+
+
+class Sink(Protocol):
+    """Anything ciphertext can be written to: a file, a socket, a blob store writer."""
+
+    def write(self, data: bytes, /) -> object: ...
 
 
 def payload_key(file_key: bytes, nonce: bytes) -> bytes:
@@ -36,7 +42,7 @@ class StreamEncryptor:
     `close()` writes the final chunk and must be called for the file to be valid.
     """
 
-    def __init__(self, out: BinaryIO, key: bytes) -> None:
+    def __init__(self, out: Sink, key: bytes) -> None:
         self._out = out
         self._key = key
         self._counter = 0
@@ -77,7 +83,7 @@ class StreamEncryptor:
         return self._closed
 
 
-def encrypt_from(source: BinaryIO, out: BinaryIO, key: bytes) -> int:
+def encrypt_from(source: BinaryIO, out: Sink, key: bytes) -> int:
     """Encrypt a whole readable stream into `out`; return the plaintext size."""
     # Look one chunk ahead so each chunk knows whether it is the last, without re-buffering.
     total = 0
