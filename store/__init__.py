@@ -1,0 +1,1 @@
+"""Models, repository functions and the ciphertext blob store. Ciphertext is opaque here."""

@@ -157,7 +157,7 @@ def test_non_canonical_base64_rejected() -> None:
 def test_nothing_reported_complete_before_final_chunk() -> None:
     ciphertext = encrypt(bytes(3 * 65536 + 10))
     chunks = age.decrypt_chunks(io.BytesIO(ciphertext[:-1]), [IDENTITY])
-    received = []
+    received: list[bytes] = []
     with pytest.raises(PayloadError):
         received.extend(chunks)
     assert len(received) == 3  # verified chunks came out, but iteration never completed

@@ -27,7 +27,11 @@ def unseal(ciphertext: bytes) -> tuple[dict[str, object], bytes]:
 
 
 def test_file_round_trip_keeps_name_and_bytes() -> None:
-    header = {"kind": "file", "filename": "../สัญญา จัดซื้อ.pdf", "content_type": "application/pdf"}
+    header: dict[str, object] = {
+        "kind": "file",
+        "filename": "../สัญญา จัดซื้อ.pdf",
+        "content_type": "application/pdf",
+    }
     data = bytes(range(256)) * 5000
     got_header, got = unseal(seal(header, data[:1000], data[1000:], b""))
     assert got == data

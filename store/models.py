@@ -1,0 +1,228 @@
+"""SQLAlchemy 2.0 models. No column holds an IP address, a user agent or the exact time of
+anything a source did: a source's dates are whole days (`Date`), reviewers' actions may have
+times."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints, so Alembic migrations are the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base of every model."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class CaseStatus(enum.StrEnum):
+    """The case workflow (whistleblowing norms: acknowledge in 7 days, feedback in 3 months)."""
+
+    RECEIVED = "received"
+    ACKNOWLEDGED = "acknowledged"
+    TRIAGE = "triage"
+    ASSESSMENT = "assessment"
+    REFERRED = "referred"
+    INVESTIGATING = "investigating"
+    CONCLUDED = "concluded"
+    CLOSED = "closed"
+
+
+class Conclusion(enum.StrEnum):
+    """How a concluded case ended."""
+
+    SUBSTANTIATED = "substantiated"
+    UNSUBSTANTIATED = "unsubstantiated"
+    OUT_OF_SCOPE = "out_of_scope"
+    INSUFFICIENT_INFORMATION = "insufficient_information"
+
+
+class SubmissionKind(enum.StrEnum):
+    """What a submission holds (its content is only ever in the ciphertext)."""
+
+    MESSAGE = "message"
+    FILE = "file"
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # Stored as plain strings with a CHECK, portable across SQLite and PostgreSQL.
+    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+reviewer_desks = Table(
+    "reviewer_desks",
+    Base.metadata,
+    Column("reviewer_id", ForeignKey("reviewers.id", ondelete="CASCADE"), primary_key=True),
+    Column("desk_id", ForeignKey("desks.id", ondelete="CASCADE"), primary_key=True),
+)
+
+submission_seen = Table(
+    "submission_seen",
+    Base.metadata,
+    Column("submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
+    Column("reviewer_id", ForeignKey("reviewers.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Desk(Base):
+    """A receiving organisation: the anti-corruption commission, a university centre."""
+
+    __tablename__ = "desks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    recipients: Mapped[list[DeskRecipient]] = relationship(
+        back_populates="desk", cascade="all, delete-orphan", order_by="DeskRecipient.id"
+    )
+    reviewers: Mapped[list[Reviewer]] = relationship(
+        secondary=reviewer_desks, back_populates="desks"
+    )
+
+
+class DeskRecipient(Base):
+    """One age recipient of a desk; every submission to the desk is encrypted to all of them."""
+
+    __tablename__ = "desk_recipients"
+    __table_args__ = (UniqueConstraint("desk_id", "recipient"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    desk_id: Mapped[int] = mapped_column(ForeignKey("desks.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(100))  # age1…
+    fingerprint: Mapped[str] = mapped_column(String(64))  # read-aloud form, for comparison
+    label: Mapped[str] = mapped_column(String(200), default="")
+    desk: Mapped[Desk] = relationship(back_populates="recipients")
+
+
+class Source(Base):
+    """A source, which is also a case: one row per person who reported."""
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        Index("ix_sources_desk_status", "desk_id", "status"),
+        Index("ix_sources_last_activity", "last_activity_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lookup_id: Mapped[str] = mapped_column(String(64), unique=True)  # from the codename KDF
+    reply_recipient: Mapped[str] = mapped_column(String(100))  # age1…; its secret is never kept
+    designation: Mapped[str] = mapped_column(String(100), unique=True)
+    # Pending until the first submission: invisible to reviewers, purged after a day.
+    pending: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    last_activity_on: Mapped[dt.date] = mapped_column(Date)
+    desk_id: Mapped[int | None] = mapped_column(ForeignKey("desks.id", ondelete="RESTRICT"))
+    # Case workflow, all reviewer-written metadata; none of it is what the source wrote.
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.RECEIVED)
+    received_on: Mapped[dt.date | None] = mapped_column(Date)
+    acknowledge_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    acknowledged_on: Mapped[dt.date | None] = mapped_column(Date)
+    feedback_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    conclusion: Mapped[Conclusion | None] = mapped_column(_enum(Conclusion))
+    external_reference: Mapped[str | None] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(64))
+    province: Mapped[str | None] = mapped_column(String(64))
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reviewers.id", ondelete="SET NULL"), index=True
+    )
+    starred: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    desk: Mapped[Desk | None] = relationship()
+    assignee: Mapped[Reviewer | None] = relationship()
+    submissions: Mapped[list[Submission]] = relationship(
+        back_populates="source", cascade="all, delete-orphan", order_by="Submission.id"
+    )
+    replies: Mapped[list[Reply]] = relationship(
+        back_populates="source", cascade="all, delete-orphan", order_by="Reply.id"
+    )
+
+
+class Submission(Base):
+    """One encrypted message or file from a source; the blob holds an age envelope."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    desk_id: Mapped[int] = mapped_column(ForeignKey("desks.id", ondelete="RESTRICT"))
+    kind: Mapped[SubmissionKind] = mapped_column(_enum(SubmissionKind))
+    blob_name: Mapped[str] = mapped_column(String(64), unique=True)
+    ciphertext_size: Mapped[int] = mapped_column(Integer)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[Source] = relationship(back_populates="submissions")
+    seen_by: Mapped[list[Reviewer]] = relationship(secondary=submission_seen)
+
+
+class Reply(Base):
+    """A reviewer's reply, encrypted to the source's reply key and to the desk."""
+
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id", ondelete="SET NULL"))
+    blob_name: Mapped[str] = mapped_column(String(64), unique=True)
+    ciphertext_size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    deleted_by_source: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[Source] = relationship(back_populates="replies")
+    reviewer: Mapped[Reviewer | None] = relationship()
+
+
+class Reviewer(Base):
+    """An officer of a receiving organisation (the code's 'journalist')."""
+
+    __tablename__ = "reviewers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    passphrase_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    last_totp_counter: Mapped[int | None] = mapped_column(Integer)  # refuses a reused code
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    desks: Mapped[list[Desk]] = relationship(secondary=reviewer_desks, back_populates="reviewers")
+
+
+class AuditEvent(Base):
+    """An append-only record of a reviewer's action: who, what, which case, when; no content."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(64))
+    # The designation, not a foreign key: the record outlives a deleted case.
+    case_designation: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[str] = mapped_column(Text, default="")
