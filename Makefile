@@ -1,0 +1,58 @@
+# Two commands for a newcomer on Debian 12: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+INSTANCE ?= instance
+# System tools the tests run against for real (installed through apt-get when run as root).
+TEST_TOOLS := age age-keygen
+TEST_PACKAGES := age
+
+.PHONY: run test lint typecheck architecture unit bench system-tools clean
+
+$(STAMP): requirements/dev.lock
+	@if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv; \
+	  else echo "Please install python3-venv (sudo apt-get install python3-venv)"; exit 1; fi; \
+	fi
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+	  -r requirements/dev.lock
+	touch $(STAMP)
+
+# Sets up, creates or reuses the development instance, serves both interfaces.
+run: $(STAMP)
+	$(BIN)/python manage.py init-dev --instance $(INSTANCE)
+	WESTRONG_CONFIG=$(INSTANCE)/config.toml $(BIN)/python manage.py serve
+
+system-tools:
+	@missing=""; for t in $(TEST_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing system tools:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES); \
+	  elif [ "$$CI" = true ]; then echo "Missing system tools:$$missing (run as root)"; exit 1; \
+	  else echo "Missing system tools:$$missing: their tests will be skipped (CI fails instead)"; fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+architecture: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+test: system-tools lint typecheck architecture unit
+
+bench: $(STAMP)
+	$(BIN)/python bench/crypto_throughput.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

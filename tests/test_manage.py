@@ -1,0 +1,96 @@
+"""manage.py: the development instance and the operator commands."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import manage
+from config import load_config
+from crypto import passphrase
+from store import repository as repo
+from store.db import make_engine, session_factory
+
+
+@pytest.fixture
+def instance(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "instance"
+    assert manage.run(["init-dev", "--instance", str(path)]) == 0
+    capsys.readouterr()
+    return path
+
+
+def test_init_dev_creates_everything(instance: Path) -> None:
+    config = load_config({"WESTRONG_CONFIG": str(instance / "config.toml")})
+    assert config.store_root.is_dir()
+    key = (instance / "workstation" / "dev-desk.key").read_text()
+    assert "AGE-SECRET-KEY-1" in key
+    assert (instance / "config.toml").stat().st_mode & 0o077 == 0
+    with session_factory(make_engine(config.database_url))() as session:
+        desk = repo.desk_by_slug(session, "dev-desk")
+        assert desk is not None
+        assert desk.recipients[0].recipient in key
+        admin = repo.reviewer_by_username(session, "admin")
+        assert admin is not None
+        assert admin.is_admin
+        shown = json.loads((instance / "dev-admin.json").read_text())
+        passphrase.verify(admin.passphrase_hash, shown["passphrase"])
+        assert admin.totp_secret == shown["totp_secret"]
+
+
+def test_init_dev_reuses_the_instance(instance: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (instance / "config.toml").read_text()
+    assert manage.run(["init-dev", "--instance", str(instance)]) == 0
+    shown = json.loads((instance / "dev-admin.json").read_text())
+    assert shown["passphrase"] in capsys.readouterr().out
+    assert (instance / "config.toml").read_text() == before
+
+
+def test_production_refuses_the_dev_instance(
+    instance: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WESTRONG_CONFIG", str(instance / "config.toml"))
+    monkeypatch.setenv("WESTRONG_MODE", "production")
+    assert manage.run(["list-desks"]) == 1
+    assert "development secret" in capsys.readouterr().err
+
+
+def test_add_reviewer_json_and_desks(
+    instance: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WESTRONG_CONFIG", str(instance / "config.toml"))
+    assert manage.run(["add-reviewer", "somchai", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert set(shown) == {"username", "passphrase", "totp_secret"}
+    assert len(shown["passphrase"].split()) == 7
+    assert manage.run(["add-reviewer", "somchai"]) == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_add_and_list_desks(
+    instance: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WESTRONG_CONFIG", str(instance / "config.toml"))
+    recipient = "age1g8sm9lujsma275kj5w6x6dklcccf76x0dm5yszwf55fux9lhqvmqxerw3p"
+    args = ["add-desk", "nacc", "--name-th", "ป.ป.ช.", "--name-en", "NACC"]
+    assert manage.run([*args, "--recipient", recipient]) == 0
+    assert manage.run([*args, "--recipient", "age1bogus"]) == 1
+    assert "bad recipient" in capsys.readouterr().err
+    assert manage.run(["list-desks"]) == 0
+    out = capsys.readouterr().out
+    assert "nacc\tป.ป.ช.\tNACC" in out
+    assert recipient in out
+    # With two desks, a reviewer must name one.
+    assert manage.run(["add-reviewer", "nok"]) == 1
+    assert manage.run(["add-reviewer", "nok", "--desk", "nacc"]) == 0
+
+
+def test_missing_configuration_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for key in list(os.environ):
+        if key.startswith("WESTRONG_"):
+            monkeypatch.delenv(key)
+    assert manage.run(["list-desks"]) == 1
+    assert "is required" in capsys.readouterr().err

@@ -1,0 +1,91 @@
+"""What both apps share: strict headers, calm error pages, no client data in logs."""
+
+import logging
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+import journalist_interface
+import source_interface
+from config import Config
+from webcommon.serving import QuietRequestHandler
+
+FACTORIES: list[Callable[[Config], Flask]] = [
+    source_interface.create_app,
+    journalist_interface.create_app,
+]
+
+
+@pytest.fixture(params=FACTORIES, ids=["source", "reviewer"])
+def app(request: pytest.FixtureRequest, config: Config) -> Flask:
+    app: Flask = request.param(config)
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("secret detail /home/user/tip.pdf")
+
+    return app
+
+
+def test_strict_headers_on_pages_and_errors(app: Flask) -> None:
+    client = app.test_client()
+    for path, status in [("/", 200), ("/no-such-page", 404), ("/boom", 500)]:
+        response = client.get(path)
+        assert response.status_code == status
+        csp = response.headers["Content-Security-Policy"]
+        assert csp.startswith("default-src 'none'")
+        assert "frame-ancestors 'none'" in csp
+        assert "script-src" not in csp
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_error_page_is_bilingual_and_has_no_trace(app: Flask) -> None:
+    response = app.test_client().get("/boom")
+    page = response.get_data(as_text=True)
+    assert "เกิดข้อผิดพลาด" in page
+    assert "Something went wrong" in page
+    assert "Traceback" not in page
+    assert "secret detail" not in page
+
+
+def test_pages_load_nothing_third_party(app: Flask) -> None:
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert "<script" not in page
+    assert "http://" not in page
+    assert "https://" not in page
+
+
+@pytest.fixture
+def served(config: Config) -> Iterator[str]:
+    server = make_server(
+        "127.0.0.1", 0, source_interface.create_app(config), request_handler=QuietRequestHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_server_logs_no_address_agent_or_query(
+    served: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    request = urllib.request.Request(
+        served + "/?codename=brave+otter",
+        headers={"User-Agent": "Mozilla/5.0 TorBrowser", "Referer": "http://example.org/"},
+    )
+    urllib.request.urlopen(request).read()
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(served + "/missing")
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "GET / 200" in text
+    for leaked in ("127.0.0.1", "Mozilla", "example.org", "brave", "codename"):
+        assert leaked not in text

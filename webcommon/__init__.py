@@ -1,0 +1,1 @@
+"""What both web apps share: the app base, security headers, error pages, a quiet server."""

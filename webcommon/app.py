@@ -1,0 +1,51 @@
+"""The shared app base both interfaces are built on: one factory shape, one set of defaults."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+from config import Config
+from webcommon.headers import add_security_headers
+
+log = logging.getLogger(__name__)
+
+# Shared templates (base layout, error page) and static files (one stylesheet, no fonts).
+shared = Blueprint(
+    "common",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/common",
+)
+
+
+def base_app(import_name: str, config: Config, secret_key: bytes) -> Flask:
+    """Build a Flask app with the shared security defaults; the interface adds its views."""
+    app = Flask(import_name)
+    app.config.update(
+        SECRET_KEY=secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=config.secure_cookies,
+        MAX_CONTENT_LENGTH=config.max_upload_bytes,
+    )
+    app.extensions["westrong_config"] = config
+    app.register_blueprint(shared)
+    app.after_request(add_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _server_error)
+    return app
+
+
+def _http_error(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    return render_template("error.html", code=code), code
+
+
+def _server_error(error: Exception) -> tuple[str, int]:
+    # The operator's log gets the exception type only: its message could quote user input.
+    log.error("unhandled %s", type(error).__name__)
+    return render_template("error.html", code=500), 500
