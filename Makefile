@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INSTANCE ?= instance
 # System tools the tests run against for real (installed through apt-get when run as root).
-TEST_TOOLS := age age-keygen
-TEST_PACKAGES := age
+TEST_TOOLS := age age-keygen vagrant
+TEST_PACKAGES := age vagrant
 
 .PHONY: run test lint typecheck architecture unit bench system-tools clean
 
