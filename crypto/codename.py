@@ -63,6 +63,15 @@ def generate(language: Language = Language.TH) -> str:
     return " ".join(secrets.choice(words.words) for _ in range(words.length))
 
 
+def designation() -> str:
+    """Return a random two-word name for reviewers to call a case by (not a secret).
+
+    Two EFF words: 60 million combinations, so the store's uniqueness retry is rarely needed.
+    """
+    words = wordlist(Language.EN).words
+    return f"{secrets.choice(words)} {secrets.choice(words)}"
+
+
 # Zero-width characters that Thai input methods and copy-paste insert between words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SEPARATORS = "-\u2010\u2011\u2012\u2013\u2014\u2212_.,"

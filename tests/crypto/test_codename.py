@@ -89,3 +89,9 @@ def test_different_words_stay_different() -> None:
 @given(st.text())
 def test_normalize_is_idempotent(text: str) -> None:
     assert normalize(normalize(text)) == normalize(text)
+
+
+def test_designation_is_two_english_words() -> None:
+    words = codename.designation().split(" ")
+    assert len(words) == 2
+    assert all(w in wordlist(Language.EN).words for w in words)
