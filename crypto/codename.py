@@ -76,47 +76,45 @@ def designation() -> str:
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SEPARATORS = "-\u2010\u2011\u2012\u2013\u2014\u2212_.,"
 
-# Thai combining marks, by the order the canonical form puts them in after a base letter.
-_VOWEL_MARKS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47")
-_TONE_MARKS = frozenset("\u0e48\u0e49\u0e4a\u0e4b")
-_OTHER_MARKS = frozenset("\u0e4c\u0e4d\u0e4e")
-_NIKHAHIT, _SARA_AA, _SARA_AM = "\u0e4d", "\u0e32", "\u0e33"
-
-
-def _mark_rank(char: str) -> int:
-    if char in _VOWEL_MARKS:
-        return 0
-    if char in _TONE_MARKS:
-        return 1
-    return 2
+# Thai combining marks, in the order the canonical form puts them after a base letter.
+VOWEL_MARKS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47"  # ั ิ ี ึ ื ุ ู ฺ ็
+TONE_MARKS = "\u0e48\u0e49\u0e4a\u0e4b"  # ่ ้ ๊ ๋
+OTHER_MARKS = "\u0e4c\u0e4d\u0e4e"  # ์ ํ ๎
+MARK_CLASS = {c: 0 for c in VOWEL_MARKS} | {c: 1 for c in TONE_MARKS} | {c: 2 for c in OTHER_MARKS}
+_SARA_AM, _NIKHAHIT, _SARA_AA = "\u0e33", "\u0e4d", "\u0e32"
+_SARA_E, _SARA_AE = "\u0e40", "\u0e41"
 
 
 def canonical_thai(text: str) -> str:
-    """Put Thai marks in one order, drop doubled marks, and fold NIKHAHIT + SARA AA to SARA AM.
+    """Return one spelling for Thai text that looks the same however it was typed.
 
-    Thai keyboards let people type a tone mark before or after an upper vowel, or type a mark
-    twice; the screen looks the same, so the codename must too.
+    Thai keyboards accept a tone mark before or after an upper vowel, a mark typed twice, a
+    tone mark after SARA AM (นำ้ for น้ำ), SARA AM as NIKHAHIT + SARA AA, and SARA AE as two
+    SARA E; each pair renders alike, so each must open the same codename. Steps: split SARA AM;
+    cut into clusters (a base and the marks after it); move tone marks typed after a SARA AM's
+    SARA AA back onto its base; sort each run vowel marks, tone marks, others, keeping a
+    repeated mark once; fold NIKHAHIT + SARA AA to SARA AM and SARA E twice to SARA AE.
     """
-    out: list[str] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        unique = []
-        for mark in sorted(run, key=_mark_rank):  # sorted() is stable
-            if mark not in unique:
-                unique.append(mark)
-        out.extend(unique)
-        run.clear()
-
-    marks = _VOWEL_MARKS | _TONE_MARKS | _OTHER_MARKS
+    text = unicodedata.normalize("NFC", text).replace(_SARA_AM, _NIKHAHIT + _SARA_AA)
+    clusters: list[tuple[str, list[str]]] = [("", [])]  # marks before any base stay first
     for char in text:
-        if char in marks:
-            run.append(char)
+        if char in MARK_CLASS:
+            clusters[-1][1].append(char)
         else:
-            flush()
-            out.append(char)
-    flush()
-    return "".join(out).replace(_NIKHAHIT + _SARA_AA, _SARA_AM)
+            clusters.append((char, []))
+    for i in range(len(clusters) - 1, 0, -1):  # right to left, so moves cascade
+        (base, run), previous = clusters[i], clusters[i - 1][1]
+        if base == _SARA_AA and _NIKHAHIT in previous:
+            previous.extend(c for c in run if c in TONE_MARKS)
+            run[:] = [c for c in run if c not in TONE_MARKS]
+    text = "".join(
+        base + "".join(dict.fromkeys(sorted(run, key=MARK_CLASS.__getitem__)))
+        for base, run in clusters
+    )
+    text = text.replace(_NIKHAHIT + _SARA_AA, _SARA_AM)
+    while _SARA_E + _SARA_E in text:
+        text = text.replace(_SARA_E + _SARA_E, _SARA_AE)
+    return unicodedata.normalize("NFC", text)
 
 
 def normalize(codename: str) -> str:

@@ -66,12 +66,18 @@ def test_english_spacing_and_case(typed: str) -> None:
         "\u0e01\u0e34\u0e48\u0e48 " + KAM_THO,  # tone mark typed twice
         KI_EK + " \u0e01\u0e4d\u0e49\u0e32",  # SARA AM as NIKHAHIT + SARA AA, tone between
         KI_EK + " \u0e01\u0e49\u0e4d\u0e32",  # SARA AM as NIKHAHIT + SARA AA, tone first
+        KI_EK + " \u0e01\u0e33\u0e49",  # tone mark typed after SARA AM (กำ้ for ก้ำ)
+        KI_EK + " \u0e01\u0e4d\u0e32\u0e49",  # ... and with SARA AM decomposed
         unicodedata.normalize("NFD", f"{KI_EK} {KAM_THO}"),
         unicodedata.normalize("NFKD", f"{KI_EK} {KAM_THO}"),
     ],
 )
 def test_thai_quirks(typed: str) -> None:
     assert normalize(typed) == KI_EK + KAM_THO
+
+
+def test_two_sara_e_are_sara_ae() -> None:
+    assert normalize("\u0e40\u0e40\u0e21\u0e27") == normalize("\u0e41\u0e21\u0e27")  # เเมว = แมว
 
 
 def test_generated_codename_survives_respacing() -> None:
