@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INSTANCE ?= instance
 # System tools the tests run against for real (installed through apt-get when run as root).
-TEST_TOOLS := age age-keygen vagrant
-TEST_PACKAGES := age vagrant
+TEST_TOOLS := age age-keygen vagrant chromium
+TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg
 
 .PHONY: run test lint typecheck architecture unit bench system-tools clean
 

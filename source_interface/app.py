@@ -1,17 +1,39 @@
 """Build the source interface app."""
 
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFProtect
 
 from config import Config
+from crypto.errors import BusyError
+from crypto.source_identity import DerivationGate
+from source_interface.views import bp
+from store.blobs import BlobStore
 from webcommon.app import base_app
+from webcommon.db import init_db
+from webcommon.i18n import init_i18n
+
+# Plain forms (login, codename) are small; only /submit streams large bodies, and it
+# enforces the configured upload limit itself.
+FORM_LIMIT = 1024 * 1024
 
 
 def create_app(config: Config) -> Flask:
     """Return the source interface for this configuration."""
     app = base_app(__name__, config, config.source_secret_key)
+    app.config["MAX_CONTENT_LENGTH"] = FORM_LIMIT
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # a tip can take hours to write over Tor
+    init_i18n(app)
+    init_db(app, config)
+    app.extensions["westrong_blobs"] = BlobStore(config.store_root)
+    app.extensions["westrong_gate"] = DerivationGate(
+        concurrency=config.kdf_concurrency, per_second=config.kdf_per_second
+    )
+    csrf = CSRFProtect(app)
+    app.register_blueprint(bp)
+    csrf.exempt("source_interface.views.submit")  # checks its token from the streamed body
 
-    @app.get("/")
-    def index() -> str:
-        return render_template("source_index.html")
+    @app.errorhandler(BusyError)
+    def busy(_error: BusyError) -> tuple[str, int, dict[str, str]]:
+        return render_template("error.html", code=503), 503, {"Retry-After": "5"}
 
     return app

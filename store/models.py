@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -226,3 +227,19 @@ class AuditEvent(Base):
     # The designation, not a foreign key: the record outlives a deleted case.
     case_designation: Mapped[str | None] = mapped_column(String(100))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class SourceSession(Base):
+    """A signed-in source: found by the hash of a cookie token; holds the reply secret key
+    sealed under a key derived from that token, so neither the row nor the cookie alone
+    opens replies. Deleted at logout and expiry."""
+
+    __tablename__ = "source_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    sealed_reply_key: Mapped[bytes] = mapped_column(LargeBinary(128))
+    # Rounded up to a coarse step (see docs/decisions/008): not the exact time of an action.
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    source: Mapped[Source] = relationship()

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from config import Config
 from webcommon.headers import add_security_headers
+from webcommon.requests import NoSpoolRequest
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ shared = Blueprint(
 def base_app(import_name: str, config: Config, secret_key: bytes) -> Flask:
     """Build a Flask app with the shared security defaults; the interface adds its views."""
     app = Flask(import_name)
+    app.request_class = NoSpoolRequest
     app.config.update(
         SECRET_KEY=secret_key,
         SESSION_COOKIE_HTTPONLY=True,

@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 import journalist_interface
 import source_interface
 from config import Config
+from store.db import make_engine, migrate
 from webcommon.serving import QuietRequestHandler
 
 FACTORIES: list[Callable[[Config], Flask]] = [
@@ -21,9 +22,15 @@ FACTORIES: list[Callable[[Config], Flask]] = [
 ]
 
 
+@pytest.fixture
+def migrated(config: Config) -> Config:
+    migrate(make_engine(config.database_url))
+    return config
+
+
 @pytest.fixture(params=FACTORIES, ids=["source", "reviewer"])
-def app(request: pytest.FixtureRequest, config: Config) -> Flask:
-    app: Flask = request.param(config)
+def app(request: pytest.FixtureRequest, migrated: Config) -> Flask:
+    app: Flask = request.param(migrated)
 
     @app.get("/boom")
     def boom() -> str:
@@ -64,9 +71,9 @@ def test_pages_load_nothing_third_party(app: Flask) -> None:
 
 
 @pytest.fixture
-def served(config: Config) -> Iterator[str]:
+def served(migrated: Config) -> Iterator[str]:
     server = make_server(
-        "127.0.0.1", 0, source_interface.create_app(config), request_handler=QuietRequestHandler
+        "127.0.0.1", 0, source_interface.create_app(migrated), request_handler=QuietRequestHandler
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,0 +1,144 @@
+"""Source sign-in: codename → identity, and server-side sessions that hold no codename.
+
+The cookie holds a random token; the database holds its hash and the reply secret key sealed
+under the token (crypto.session_seal). Expiry is stored rounded up to a coarse step, so the
+row does not record when the source last acted (docs/decisions/008).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+
+from flask import current_app, request
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from config import Config
+from crypto import labels, session_seal
+from crypto.codename import normalize
+from crypto.errors import CryptoError
+from crypto.keys import Identity
+from store.models import Source, SourceSession
+
+COOKIE = "sid"
+EXPIRY_STEP = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The source of this request and its reply identity (in memory only)."""
+
+    source: Source
+    reply_identity: Identity
+    session: SourceSession
+
+
+def codename_proof(secret: bytes, codename: str) -> str:
+    """Return a MAC showing this server generated the codename (so none is self-chosen)."""
+    message = labels.CODENAME_PROOF + normalize(codename).encode("utf-8")
+    return hmac.new(secret, message, "sha256").hexdigest()
+
+
+def proof_matches(secret: bytes, codename: str, proof: str) -> bool:
+    """Check a codename proof in constant time."""
+    return hmac.compare_digest(codename_proof(secret, codename), proof)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _expiry(config: Config) -> dt.datetime:
+    exact = _now() + dt.timedelta(minutes=config.source_session_idle_minutes)
+    step = EXPIRY_STEP.total_seconds()
+    rounded = (int(exact.timestamp() // step) + 1) * step
+    return dt.datetime.fromtimestamp(rounded, dt.UTC)
+
+
+def start(db: Session, config: Config, source: Source, reply_identity: Identity) -> str:
+    """Create a session row; return the cookie value (the token)."""
+    token = session_seal.new_token()
+    db.add(
+        SourceSession(
+            token_hash=session_seal.token_hash(token),
+            source_id=source.id,
+            sealed_reply_key=session_seal.seal(token, reply_identity.secret_key),
+            expires_at=_expiry(config),
+        )
+    )
+    return base64.urlsafe_b64encode(token).decode("ascii")
+
+
+def _token() -> bytes | None:
+    value = request.cookies.get(COOKIE)
+    if not value:
+        return None
+    try:
+        token = base64.urlsafe_b64decode(value.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+    return token if len(token) == session_seal.TOKEN_SIZE else None
+
+
+def has_cookie() -> bool:
+    """Say whether the request carries a session cookie (valid or not)."""
+    return COOKIE in request.cookies
+
+
+def current(db: Session, config: Config) -> SignedIn | None:
+    """Return the signed-in source, extending the idle expiry, or None if there is none."""
+    token = _token()
+    if token is None:
+        return None
+    row = db.scalar(
+        select(SourceSession).where(SourceSession.token_hash == session_seal.token_hash(token))
+    )
+    if row is None:
+        return None
+    expires_at = row.expires_at.replace(tzinfo=row.expires_at.tzinfo or dt.UTC)
+    if expires_at <= _now():
+        db.delete(row)
+        return None
+    try:
+        identity = Identity(session_seal.unseal(token, row.sealed_reply_key))
+    except CryptoError:
+        return None
+    new_expiry = _expiry(config)
+    if new_expiry != expires_at:
+        row.expires_at = new_expiry
+    return SignedIn(row.source, identity, row)
+
+
+def end(db: Session) -> None:
+    """Delete this request's session row, if any."""
+    token = _token()
+    if token is not None:
+        db.execute(
+            delete(SourceSession).where(SourceSession.token_hash == session_seal.token_hash(token))
+        )
+
+
+def purge_expired(db: Session) -> None:
+    """Delete expired session rows."""
+    db.execute(delete(SourceSession).where(SourceSession.expires_at <= _now()))
+
+
+def set_cookie(response: Response, value: str) -> None:
+    """Set the session cookie: HttpOnly, SameSite=Strict, no expiry (gone with the browser)."""
+    response.set_cookie(
+        COOKIE,
+        value,
+        httponly=True,
+        samesite="Strict",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+
+
+def clear_cookie(response: Response) -> None:
+    """Remove the session cookie."""
+    response.delete_cookie(COOKIE, httponly=True, samesite="Strict")
