@@ -9,7 +9,9 @@ INSTANCE ?= instance
 TEST_TOOLS := age age-keygen vagrant chromium
 TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg
 
-.PHONY: run test lint typecheck architecture unit bench system-tools clean
+MO := translations/th/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
+
+.PHONY: run test lint typecheck architecture unit bench system-tools translations clean
 
 $(STAMP): requirements/dev.lock
 	@if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
@@ -21,8 +23,13 @@ $(STAMP): requirements/dev.lock
 	  -r requirements/dev.lock
 	touch $(STAMP)
 
+translations: $(MO)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d translations -l $*
+
 # Sets up, creates or reuses the development instance, serves both interfaces.
-run: $(STAMP)
+run: $(STAMP) $(MO)
 	$(BIN)/python manage.py init-dev --instance $(INSTANCE)
 	WESTRONG_CONFIG=$(INSTANCE)/config.toml $(BIN)/python manage.py serve
 
@@ -46,7 +53,7 @@ typecheck: $(STAMP)
 architecture: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
-unit: $(STAMP)
+unit: $(STAMP) $(MO)
 	$(BIN)/python -m pytest
 
 test: system-tools lint typecheck architecture unit

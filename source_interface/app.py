@@ -1,9 +1,11 @@
 """Build the source interface app."""
 
+import os
+
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFProtect
 
-from config import Config
+from config import Config, load_config
 from crypto.errors import BusyError
 from crypto.source_identity import DerivationGate
 from source_interface.views import bp
@@ -37,3 +39,9 @@ def create_app(config: Config) -> Flask:
         return render_template("error.html", code=503), 503, {"Retry-After": "5"}
 
     return app
+
+
+def from_environment() -> Flask:
+    """Build the app from WESTRONG_* variables: the WSGI entry point, e.g. for gunicorn
+    `'source_interface.app:from_environment()'`."""
+    return create_app(load_config(os.environ))
