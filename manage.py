@@ -10,6 +10,7 @@ import os
 import secrets
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyotp
@@ -162,6 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--bind", default=os.environ.get("WESTRONG_BIND", "127.0.0.1"))
     sub.add_parser("migrate", help="upgrade the database schema")
     sub.add_parser("list-desks", help="list desks: slug, names, recipients")
+    sub.add_parser(
+        "purge-pending", help="delete never-used sources (older than a day) and expired sessions"
+    )
     desk = sub.add_parser("add-desk", help="add a desk with its age recipients")
     desk.add_argument("slug")
     desk.add_argument("--name-th", required=True)
@@ -193,6 +197,10 @@ def run(argv: Sequence[str] | None = None) -> int:
                     print(f"{d.slug}\t{d.name_th}\t{d.name_en}")
                     for r in d.recipients:
                         print(f"\t{r.recipient}\t{r.fingerprint}")
+        elif args.command == "purge-pending":
+            with _session(config) as session, session.begin():
+                repo.purge_expired_source_sessions(session, datetime.now(UTC))
+                print(f"purged {repo.purge_pending_sources(session, repo.today())} sources")
         elif args.command == "add-desk":
             add_desk(config, args.slug, args.name_th, args.name_en, args.recipient)
         elif args.command == "add-reviewer":

@@ -23,6 +23,7 @@ from crypto import labels, session_seal
 from crypto.codename import normalize
 from crypto.errors import CryptoError
 from crypto.keys import Identity
+from store import repository as repo
 from store.models import Source, SourceSession
 
 COOKIE = "sid"
@@ -125,7 +126,7 @@ def end(db: Session) -> None:
 
 def purge_expired(db: Session) -> None:
     """Delete expired session rows."""
-    db.execute(delete(SourceSession).where(SourceSession.expires_at <= _now()))
+    repo.purge_expired_source_sessions(db, _now())
 
 
 def set_cookie(response: Response, value: str) -> None:

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from store.models import Desk, DeskRecipient, Reviewer, Source, Submission, SubmissionKind
+from store.models import (
+    Desk,
+    DeskRecipient,
+    Reviewer,
+    Source,
+    SourceSession,
+    Submission,
+    SubmissionKind,
+)
 
 
 def today() -> dt.date:
@@ -133,3 +141,15 @@ def add_reviewer(
 def reviewer_by_username(session: Session, username: str) -> Reviewer | None:
     """Return the reviewer with this username, if any."""
     return session.scalar(select(Reviewer).where(Reviewer.username == username))
+
+
+def purge_expired_source_sessions(session: Session, now: dt.datetime) -> None:
+    """Delete source sessions whose idle deadline has passed."""
+    session.execute(delete(SourceSession).where(SourceSession.expires_at <= now))
+
+
+def purge_pending_sources(session: Session, today_: dt.date) -> int:
+    """Delete sources that never submitted and were created before yesterday; return count."""
+    stale = [s.id for s in stale_pending_sources(session, today_ - dt.timedelta(days=1))]
+    delete_sources(session, stale)
+    return len(stale)

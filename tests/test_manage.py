@@ -94,3 +94,21 @@ def test_missing_configuration_is_a_clear_error(
             monkeypatch.delenv(key)
     assert manage.run(["list-desks"]) == 1
     assert "is required" in capsys.readouterr().err
+
+
+def test_purge_pending(
+    instance: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    monkeypatch.setenv("WESTRONG_CONFIG", str(instance / "config.toml"))
+    config = load_config({"WESTRONG_CONFIG": str(instance / "config.toml")})
+    with session_factory(make_engine(config.database_url))() as session, session.begin():
+        old = repo.add_source(session, "a" * 64, "age1x", "old one")
+        old.created_on = dt.date.today() - dt.timedelta(days=2)
+        repo.add_source(session, "b" * 64, "age1y", "new one")
+    assert manage.run(["purge-pending"]) == 0
+    assert "purged 1 sources" in capsys.readouterr().out
+    with session_factory(make_engine(config.database_url))() as session:
+        assert repo.source_by_lookup_id(session, "a" * 64) is None
+        assert repo.source_by_lookup_id(session, "b" * 64) is not None
