@@ -123,13 +123,7 @@ def create() -> ResponseReturnValue:
     identity = _derive(form.codename.data or "")
     with transaction() as session:
         auth.purge_expired(session)
-        repo.delete_sources(
-            session,
-            [
-                s.id
-                for s in repo.stale_pending_sources(session, repo.today() - dt.timedelta(days=1))
-            ],
-        )
+        repo.purge_pending_sources(session, repo.today())
         if repo.source_by_lookup_id(session, identity.lookup_id) is not None:
             abort(409)  # a fresh 90-bit codename colliding: practically impossible
         designation = codenames.designation()
