@@ -169,6 +169,7 @@ class Submission(Base):
     """One encrypted message or file from a source; the blob holds an age envelope."""
 
     __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_source_seen", "source_id", "seen"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
@@ -177,6 +178,8 @@ class Submission(Base):
     blob_name: Mapped[str] = mapped_column(String(64), unique=True)
     ciphertext_size: Mapped[int] = mapped_column(Integer)
     created_on: Mapped[dt.date] = mapped_column(Date)
+    # Downloaded by any reviewer (the inbox's unread count); who exactly is in seen_by.
+    seen: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[Source] = relationship(back_populates="submissions")
     seen_by: Mapped[list[Reviewer]] = relationship(secondary=submission_seen)
 
@@ -243,3 +246,30 @@ class SourceSession(Base):
     # Rounded up to a coarse step (see docs/decisions/008): not the exact time of an action.
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     source: Mapped[Source] = relationship()
+
+
+class ReviewerSession(Base):
+    """A signed-in reviewer (browser or API token): found by the hash of its token; deleting
+    the row revokes it. Idle and absolute deadlines are both checked."""
+
+    __tablename__ = "reviewer_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    reviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("reviewers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), default="web")  # "web" or "api"
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    reviewer: Mapped[Reviewer] = relationship()
+
+
+class Setting(Base):
+    """An instance setting an admin can change (organisation name, upload limit, ...)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
