@@ -7,9 +7,6 @@ stolen database without the pepper gives an attacker nothing to guess against.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nacl import bindings
@@ -17,7 +14,6 @@ from nacl import bindings
 from crypto import _primitives as prim
 from crypto import labels
 from crypto.codename import normalize
-from crypto.errors import BusyError
 from crypto.keys import Identity
 
 PEPPER_SIZE = 32
@@ -62,50 +58,3 @@ def derive(codename: str, pepper: bytes, params: KdfParams = DEFAULT_PARAMS) -> 
     lookup = prim.hkdf_sha256(master, pepper, labels.SOURCE_LOOKUP_ID)
     reply = prim.hkdf_sha256(master, pepper, labels.SOURCE_REPLY_KEY)
     return SourceIdentity(lookup.hex(), Identity(reply))
-
-
-class DerivationGate:
-    """Bound codename derivations: at most `concurrency` at once, at most `per_second` started.
-
-    Each derivation holds `params.mem` of RAM; without a bound a flood of logins would exhaust
-    memory. Past the bound, callers get BusyError at once (a friendly "try again" page) rather
-    than a queue that stalls every worker. No IP address is needed or kept.
-    """
-
-    def __init__(
-        self,
-        concurrency: int = 2,
-        per_second: float = 8.0,
-        wait: float = 2.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._slots = threading.BoundedSemaphore(concurrency)
-        self._rate = per_second
-        self._tokens = per_second
-        self._clock = clock
-        self._last = clock()
-        self._lock = threading.Lock()
-        self._wait = wait
-
-    def _take_token(self) -> bool:
-        with self._lock:
-            now = self._clock()
-            self._tokens = min(self._rate, self._tokens + (now - self._last) * self._rate)
-            self._last = now
-            if self._tokens < 1:
-                return False
-            self._tokens -= 1
-            return True
-
-    def derive(
-        self, codename: str, pepper: bytes, params: KdfParams = DEFAULT_PARAMS
-    ) -> SourceIdentity:
-        """Derive through the gate; raise BusyError when over budget."""
-        if not self._take_token():
-            raise BusyError("too many codename derivations per second")
-        if not self._slots.acquire(timeout=self._wait):
-            raise BusyError("too many codename derivations at once")
-        try:
-            return derive(codename, pepper, params)
-        finally:
-            self._slots.release()

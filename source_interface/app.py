@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from config import Config, load_config
 from crypto.errors import BusyError
-from crypto.source_identity import DerivationGate
+from crypto.gate import Gate
 from source_interface.views import bp
 from store.blobs import BlobStore
 from webcommon.app import base_app
@@ -27,7 +27,7 @@ def create_app(config: Config) -> Flask:
     init_i18n(app)
     init_db(app, config)
     app.extensions["westrong_blobs"] = BlobStore(config.store_root)
-    app.extensions["westrong_gate"] = DerivationGate(
+    app.extensions["westrong_gate"] = Gate(
         concurrency=config.kdf_concurrency, per_second=config.kdf_per_second
     )
     csrf = CSRFProtect(app)

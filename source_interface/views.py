@@ -26,7 +26,8 @@ from wtforms import ValidationError
 from config import Config
 from crypto import codename as codenames
 from crypto.codename import Language
-from crypto.source_identity import DerivationGate, KdfParams, SourceIdentity
+from crypto.gate import Gate
+from crypto.source_identity import KdfParams, SourceIdentity, derive
 from source_interface import auth, tips
 from source_interface.forms import (
     CodenameLanguageForm,
@@ -59,9 +60,10 @@ def _blobs() -> BlobStore:
 
 
 def _derive(codename: str) -> SourceIdentity:
-    gate: DerivationGate = current_app.extensions["westrong_gate"]
+    gate: Gate = current_app.extensions["westrong_gate"]
     config = _config()
-    return gate.derive(codename, config.pepper, KdfParams(config.kdf_ops, config.kdf_mem))
+    params = KdfParams(config.kdf_ops, config.kdf_mem)
+    return gate.run(lambda: derive(codename, config.pepper, params))
 
 
 def _desks() -> list[Desk]:

@@ -7,7 +7,8 @@ import pytest
 
 from crypto import age
 from crypto.errors import BusyError
-from crypto.source_identity import TEST_PARAMS, DerivationGate, derive
+from crypto.gate import Gate
+from crypto.source_identity import TEST_PARAMS, derive
 
 PEPPER = bytes(range(32))
 
@@ -55,17 +56,17 @@ def test_known_answer_at_default_parameters() -> None:
 
 def test_rate_budget_refuses_fast() -> None:
     now = [0.0]
-    gate = DerivationGate(concurrency=4, per_second=3, clock=lambda: now[0])
+    gate = Gate(concurrency=4, per_second=3, clock=lambda: now[0])
     for _ in range(3):
-        gate.derive("abacus zoom", PEPPER, TEST_PARAMS)
+        gate.run(lambda: derive("abacus zoom", PEPPER, TEST_PARAMS))
     with pytest.raises(BusyError):
-        gate.derive("abacus zoom", PEPPER, TEST_PARAMS)
+        gate.run(lambda: derive("abacus zoom", PEPPER, TEST_PARAMS))
     now[0] += 1.0
-    gate.derive("abacus zoom", PEPPER, TEST_PARAMS)
+    gate.run(lambda: derive("abacus zoom", PEPPER, TEST_PARAMS))
 
 
 def test_concurrency_bound_refuses_when_slots_are_held() -> None:
-    gate = DerivationGate(concurrency=2, per_second=100, wait=0.05)
+    gate = Gate(concurrency=2, per_second=100, wait=0.05)
     results: list[object] = []
     barrier = threading.Barrier(3)
 
@@ -82,12 +83,12 @@ def test_concurrency_bound_refuses_when_slots_are_held() -> None:
     barrier.wait()
     try:
         with pytest.raises(BusyError):
-            gate.derive("abacus zoom", PEPPER, TEST_PARAMS)
+            gate.run(lambda: derive("abacus zoom", PEPPER, TEST_PARAMS))
     finally:
         barrier.wait()
         for t in holders:
             t.join()
-    results.append(gate.derive("abacus zoom", PEPPER, TEST_PARAMS))
+    results.append(gate.run(lambda: derive("abacus zoom", PEPPER, TEST_PARAMS)))
     assert results
 
 

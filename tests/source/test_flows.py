@@ -532,9 +532,9 @@ def test_post_without_csrf_is_refused(client: FlaskClient) -> None:
 
 
 def test_derivation_budget_gives_a_fast_busy_page(instance: Instance) -> None:
-    from crypto.source_identity import DerivationGate
+    from crypto.gate import Gate
 
-    instance.app.extensions["westrong_gate"] = DerivationGate(concurrency=1, per_second=1)
+    instance.app.extensions["westrong_gate"] = Gate(concurrency=1, per_second=1)
     client = instance.app.test_client()
     token = csrf(client.get("/login").get_data(as_text=True))
     statuses = [
