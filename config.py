@@ -53,6 +53,8 @@ class Config:
     kdf_mem: int = MIN_KDF_MEM
     kdf_concurrency: int = 2
     kdf_per_second: float = 8.0
+    passphrase_time_cost: int = 3
+    passphrase_memory_kib: int = 64 * 1024
     secure_cookies: bool = False
 
 
@@ -64,6 +66,8 @@ _INT_FIELDS = {
     "kdf_ops",
     "kdf_mem",
     "kdf_concurrency",
+    "passphrase_time_cost",
+    "passphrase_memory_kib",
 }
 _SECRET_FIELDS = ("pepper", "source_secret_key", "journalist_secret_key")
 _LANGUAGES = ("th", "en")
@@ -152,5 +156,6 @@ def _check(config: Config) -> None:
     if len({config.pepper, config.source_secret_key, config.journalist_secret_key}) != 3:
         raise ConfigError("the pepper and the two secret keys must all differ")
     weak_kdf = config.kdf_ops < MIN_KDF_OPS or config.kdf_mem < MIN_KDF_MEM
+    weak_kdf |= config.passphrase_time_cost < 3 or config.passphrase_memory_kib < 64 * 1024
     if config.mode is Mode.PRODUCTION and weak_kdf:
         raise ConfigError("production refuses a codename KDF weaker than the default")

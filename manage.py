@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyotp
+from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 import config as config_module
@@ -37,6 +38,10 @@ class CommandError(Exception):
 def _session(config: Config) -> Session:
     engine = make_engine(config.database_url)
     return session_factory(engine)()
+
+
+def _hasher(config: Config) -> PasswordHasher:
+    return passphrase.make_hasher(config.passphrase_time_cost, config.passphrase_memory_kib)
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -66,7 +71,12 @@ def add_reviewer(
         if not chosen:
             raise CommandError("name at least one --desk (see list-desks)")
         repo.add_reviewer(
-            session, username, passphrase.hash_passphrase(words), totp_secret, admin, chosen
+            session,
+            username,
+            passphrase.hash_passphrase(words, _hasher(config)),
+            totp_secret,
+            admin,
+            chosen,
         )
     return {"username": username, "passphrase": words, "totp_secret": totp_secret}
 

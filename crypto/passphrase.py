@@ -14,8 +14,14 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from crypto.codename import Language, wordlist
 from crypto.errors import PassphraseMismatchError
 
+
+def make_hasher(time_cost: int = 3, memory_kib: int = 64 * 1024) -> PasswordHasher:
+    """Return an Argon2id hasher; the defaults are the production floor."""
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=2)
+
+
 # RFC 9106's second recommended option (t=3, m=64 MiB), with 2 lanes for this 2-core machine.
-HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=2)
+HASHER = make_hasher()
 WORDS = 7  # 7 x 12.9 bits = 90.5 bits from the EFF list
 
 

@@ -1,24 +1,70 @@
 """Build the reviewer interface app."""
 
+from __future__ import annotations
+
 import os
 
-from flask import Flask, render_template
+from flask import Flask, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFProtect
 
 from config import Config, load_config
+from crypto import passphrase as passphrases
+from crypto.errors import BusyError
+from crypto.gate import Gate
+from journalist_interface import sessions, signin
+from journalist_interface.context import config, now
+from journalist_interface.views_admin import bp as admin_bp
+from journalist_interface.views_auth import bp as auth_bp
+from journalist_interface.views_cases import bp as cases_bp
+from store.blobs import BlobStore
 from webcommon.app import base_app
+from webcommon.db import init_db, transaction
 from webcommon.i18n import init_i18n
+
+PUBLIC_ENDPOINTS = {"auth.login", "language", "static", "common.static"}
+FORM_LIMIT = 1024 * 1024
 
 
 def create_app(config: Config) -> Flask:
     """Return the reviewer interface for this configuration."""
     app = base_app(__name__, config, config.journalist_secret_key)
+    app.config["MAX_CONTENT_LENGTH"] = FORM_LIMIT
     init_i18n(app)
+    init_db(app, config)
+    app.extensions["westrong_blobs"] = BlobStore(config.store_root)
+    # Argon2 checks cost ~64 MiB and a few hundred ms each: bound them like codename ones.
+    app.extensions["westrong_signin_gate"] = Gate(concurrency=2, per_second=10)
+    hasher = passphrases.make_hasher(config.passphrase_time_cost, config.passphrase_memory_kib)
+    app.extensions["westrong_hasher"] = hasher
+    app.extensions["westrong_dummy_hash"] = passphrases.dummy_hash(hasher)
+    app.extensions["westrong_unknown_accounts"] = signin.UnknownAccounts()
+    CSRFProtect(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(admin_bp)
+    app.before_request(_require_sign_in)
 
-    @app.get("/")
-    def index() -> str:
-        return render_template("reviewer_index.html")
+    @app.errorhandler(BusyError)
+    def busy(_error: BusyError) -> tuple[str, int, dict[str, str]]:
+        return render_template("error.html", code=503), 503, {"Retry-After": "5"}
+
+    @app.context_processor
+    def signed_in() -> dict[str, object]:
+        return {"me": g.get("reviewer")}
 
     return app
+
+
+def _require_sign_in() -> ResponseReturnValue | None:
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    with transaction() as db:
+        row = sessions.find(db, config(), request.cookies.get(sessions.COOKIE), now(), "web")
+        if row is None:
+            return redirect(url_for("auth.login"), code=303)
+        g.reviewer = row.reviewer
+    return None
 
 
 def from_environment() -> Flask:

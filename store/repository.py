@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from store.models import (
+    AuditEvent,
     Desk,
     DeskRecipient,
     Reviewer,
@@ -153,3 +154,22 @@ def purge_pending_sources(session: Session, today_: dt.date) -> int:
     stale = [s.id for s in stale_pending_sources(session, today_ - dt.timedelta(days=1))]
     delete_sources(session, stale)
     return len(stale)
+
+
+def audit(
+    session: Session,
+    reviewer: Reviewer | None,
+    action: str,
+    case_designation: str | None = None,
+    detail: str = "",
+) -> None:
+    """Append an audit event: who, what, which case, when; never content, never codes."""
+    session.add(
+        AuditEvent(
+            at=dt.datetime.now(dt.UTC),
+            reviewer_id=reviewer.id if reviewer else None,
+            action=action,
+            case_designation=case_designation,
+            detail=detail,
+        )
+    )

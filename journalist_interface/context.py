@@ -1,0 +1,59 @@
+"""What every reviewer view needs: the signed-in reviewer, the config, the blob store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from argon2 import PasswordHasher
+from flask import current_app, g
+from werkzeug.exceptions import Forbidden
+
+from config import Config
+from store.blobs import BlobStore
+from store.models import Reviewer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def config() -> Config:
+    """Return the app's configuration."""
+    value: Config = current_app.extensions["westrong_config"]
+    return value
+
+
+def blobs() -> BlobStore:
+    """Return the ciphertext store."""
+    value: BlobStore = current_app.extensions["westrong_blobs"]
+    return value
+
+
+def hasher() -> PasswordHasher:
+    """Return the passphrase hasher at the configured cost."""
+    value: PasswordHasher = current_app.extensions["westrong_hasher"]
+    return value
+
+
+def now() -> dt.datetime:
+    """Return the current time (UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def reviewer() -> Reviewer:
+    """Return the signed-in reviewer (set by the app's before_request hook)."""
+    value: Reviewer = g.reviewer
+    return value
+
+
+def admin_only(view: F) -> F:
+    """Refuse a view to reviewers who are not admins."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not reviewer().is_admin:
+            raise Forbidden()
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)

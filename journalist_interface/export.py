@@ -1,0 +1,107 @@
+"""Export bundles: a ZIP (stored entries) of age files plus a manifest, streamed.
+
+The ZIP is written to a buffer that is emptied after every chunk, so memory stays flat
+whatever the bundle's size (docs/FORMAT.md §4). Entry times are fixed at the ZIP epoch:
+a bundle says nothing about when the server wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from store.blobs import BlobStore
+
+FORMAT = "westrong-drop/bundle/v1"
+CHUNK = 1024 * 1024
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One age file to put in a bundle."""
+
+    source: str  # the case's designation
+    desk: str
+    kind: str  # message, file or reply
+    number: int
+    blob_name: str
+    date: dt.date
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only, unseekable buffer the generator drains after each write."""
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self._data += data
+        return len(data)
+
+    def take(self) -> bytes:
+        data = bytes(self._data)
+        self._data.clear()
+        return data
+
+
+def slug(designation: str) -> str:
+    """Return the folder name of a case in a bundle."""
+    return re.sub(r"[^a-z0-9]+", "-", designation.lower()).strip("-")[:100] or "case"
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_EPOCH)
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o600 << 16
+    return info
+
+
+def stream(blobs: BlobStore, items: Sequence[Item], instance: str) -> Iterator[bytes]:
+    """Yield the bytes of a bundle holding these items."""
+    pipe = _Pipe()
+    manifest = []
+    with zipfile.ZipFile(pipe, "w", allowZip64=True) as archive:
+        for item in items:
+            path = f"sources/{slug(item.source)}/{item.number:04d}-{item.kind}.age"
+            digest, size = hashlib.sha256(), 0
+            with (
+                blobs.open(item.blob_name) as src,
+                archive.open(_entry(path), "w", force_zip64=True) as dst,
+            ):
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    dst.write(chunk)
+                    yield pipe.take()
+            manifest.append(
+                {
+                    "path": path,
+                    "source": item.source,
+                    "desk": item.desk,
+                    "kind": item.kind,
+                    "date": item.date.isoformat(),
+                    "size": size,
+                    "sha256": digest.hexdigest(),
+                }
+            )
+            yield pipe.take()
+        document = {
+            "format": FORMAT,
+            "created": dt.datetime.now(dt.UTC).date().isoformat(),
+            "instance": instance,
+            "items": manifest,
+        }
+        archive.writestr(
+            _entry("manifest.json"), json.dumps(document, ensure_ascii=False, indent=1)
+        )
+    yield pipe.take()

@@ -1,0 +1,158 @@
+"""The reviewer's forms. Field names of sign-in and reply are a contract (issue: reviewer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from store.models import CaseStatus, Conclusion
+from webcommon.places import PROVINCES
+
+STATUS_LABELS = {
+    CaseStatus.RECEIVED: _l("Received"),
+    CaseStatus.ACKNOWLEDGED: _l("Acknowledged"),
+    CaseStatus.TRIAGE: _l("Triage"),
+    CaseStatus.ASSESSMENT: _l("Assessment"),
+    CaseStatus.REFERRED: _l("Referred"),
+    CaseStatus.INVESTIGATING: _l("Under investigation"),
+    CaseStatus.CONCLUDED: _l("Concluded"),
+    CaseStatus.CLOSED: _l("Closed"),
+}
+CONCLUSION_LABELS = {
+    Conclusion.SUBSTANTIATED: _l("Substantiated"),
+    Conclusion.UNSUBSTANTIATED: _l("Unsubstantiated"),
+    Conclusion.OUT_OF_SCOPE: _l("Out of scope"),
+    Conclusion.INSUFFICIENT_INFORMATION: _l("Insufficient information"),
+}
+CATEGORIES = {
+    "bribery": _l("Bribery"),
+    "procurement_fraud": _l("Procurement fraud"),
+    "embezzlement": _l("Embezzlement"),
+    "abuse_of_authority": _l("Abuse of authority"),
+    "unusual_wealth": _l("Unusual wealth"),
+    "conflict_of_interest": _l("Conflict of interest"),
+    "patronage": _l("Patronage"),
+    "other": _l("Other"),
+}
+
+
+def options(pairs: list[tuple[str, Any]]) -> list[SelectChoice]:
+    """Return select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class SignInForm(FlaskForm):
+    """Username, passphrase and the 6-digit code from the authenticator app."""
+
+    username = StringField(_l("Username"), validators=[InputRequired(), Length(max=64)])
+    passphrase = PasswordField(_l("Passphrase"), validators=[InputRequired(), Length(max=300)])
+    token = StringField(
+        _l("Six-digit code"),
+        validators=[InputRequired(), Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class ActionForm(FlaskForm):
+    """A POST with nothing but its CSRF token (logout, star, export, delete confirmations)."""
+
+
+class ReplyForm(FlaskForm):
+    """A reply to the source."""
+
+    message = TextAreaField(
+        _l("Reply to the source"), validators=[InputRequired(), Length(max=20_000)]
+    )
+
+
+class StatusForm(FlaskForm):
+    """Move the case along the workflow."""
+
+    status = SelectField(_l("New status"), validators=[InputRequired()])
+    conclusion = SelectField(
+        _l("Outcome (when concluding)"),
+        choices=options([("", "—")] + [(c.value, label) for c, label in CONCLUSION_LABELS.items()]),
+        validators=[Optional()],
+    )
+    external_reference = StringField(
+        _l("External reference number (when referring)"), validators=[Optional(), Length(max=200)]
+    )
+
+
+class AssignForm(FlaskForm):
+    """Give the case to a reviewer, with a conflict-of-interest confirmation."""
+
+    assignee = SelectField(_l("Assignee"), validators=[Optional()])
+    no_conflict = BooleanField(
+        _l("I confirm I have no conflict of interest with the people or agency in this case")
+    )
+
+
+class LabelsForm(FlaskForm):
+    """Category and province labels (fixed lists; they feed statistics)."""
+
+    category = SelectField(
+        _l("Category"),
+        choices=options([("", "—"), *list(CATEGORIES.items())]),
+        validators=[Optional()],
+    )
+    province = SelectField(
+        _l("Province"),
+        choices=options([("", "—")] + [(p.code, p.name_th) for p in PROVINCES]),
+        validators=[Optional()],
+    )
+
+
+class NewReviewerForm(FlaskForm):
+    """Add a reviewer; the passphrase and TOTP secret are generated."""
+
+    username = StringField(
+        _l("Username"),
+        validators=[InputRequired(), Length(min=2, max=64), Regexp(r"^[a-z0-9_.-]+$")],
+    )
+    is_admin = BooleanField(_l("Administrator"))
+
+
+class DeskForm(FlaskForm):
+    """A desk: names and age recipients, one per line."""
+
+    slug = StringField(
+        _l("Short name (slug)"),
+        validators=[InputRequired(), Length(min=2, max=64), Regexp(r"^[a-z0-9-]+$")],
+    )
+    name_th = StringField(_l("Name in Thai"), validators=[InputRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[InputRequired(), Length(max=200)])
+    recipients = TextAreaField(
+        _l("Age recipients (age1…), one per line"), validators=[InputRequired()]
+    )
+
+
+class SettingsForm(FlaskForm):
+    """Instance settings an admin can change."""
+
+    organisation = StringField(_l("Organisation name"), validators=[Length(max=200)])
+    accept_files = BooleanField(_l("Accept files from sources"))
+    upload_limit_mib = IntegerField(
+        _l("Upload limit per submission (MiB)"), validators=[NumberRange(1, 2048)]
+    )
+    min_message_length = IntegerField(
+        _l("Minimum length of a first message (characters)"), validators=[NumberRange(0, 5000)]
+    )
+    retention_days = IntegerField(
+        _l("Delete closed cases after (days, 0 = never)"), validators=[NumberRange(0, 36500)]
+    )
+    default_language = SelectField(
+        _l("Default language"), choices=options([("th", "ไทย"), ("en", "English")])
+    )
