@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pyotp
@@ -141,5 +140,5 @@ def case_ids(page: str) -> list[int]:
 
 
 @pytest.fixture
-def admin(world: World) -> Iterator[FlaskClient]:
+def admin(world: World) -> FlaskClient:
     return sign_in(world, "admin")
