@@ -37,6 +37,7 @@ def config(tmp_path: Path) -> Config:
             "WESTRONG_JOURNALIST_SECRET_KEY": os.urandom(32).hex(),
             "WESTRONG_KDF_OPS": "1",
             "WESTRONG_KDF_MEM": str(8 * 1024 * 1024),
+            "WESTRONG_KDF_PER_SECOND": "1000",
             "WESTRONG_PASSPHRASE_TIME_COST": "1",
             "WESTRONG_PASSPHRASE_MEMORY_KIB": "64",
         }
