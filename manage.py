@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyotp
 from argon2 import PasswordHasher
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 import config as config_module
@@ -26,7 +27,7 @@ from crypto.keys import Identity, Recipient
 from store import repository as repo
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
-from store.models import Desk
+from store.models import Desk, Reviewer, ReviewerSession
 
 DEV_DESK = ("dev-desk", "โต๊ะทดสอบ (พัฒนา)", "Development desk")
 
@@ -86,6 +87,32 @@ def _desk(session: Session, slug: str) -> Desk:
     if desk is None:
         raise CommandError(f"no desk {slug!r} (see list-desks)")
     return desk
+
+
+def _existing(session: Session, username: str) -> Reviewer:
+    person = repo.reviewer_by_username(session, username)
+    if person is None:
+        raise CommandError(f"no reviewer {username!r}")
+    return person
+
+
+def reset_2fa(config: Config, username: str) -> str:
+    """Give a reviewer a new TOTP secret and end their sessions; return the secret."""
+    secret = pyotp.random_base32()
+    with _session(config) as session, session.begin():
+        person = _existing(session, username)
+        person.totp_secret = secret
+        person.last_totp_counter = None
+        session.execute(delete(ReviewerSession).where(ReviewerSession.reviewer_id == person.id))
+        repo.audit(session, None, "reviewer_reset-2fa", detail=f"{username} (manage.py)")
+    return secret
+
+
+def delete_reviewer(config: Config, username: str) -> None:
+    """Delete a reviewer account (sessions go with it; audit events keep no link)."""
+    with _session(config) as session, session.begin():
+        session.delete(_existing(session, username))
+        repo.audit(session, None, "reviewer_deleted", detail=f"{username} (manage.py)")
 
 
 def add_desk(config: Config, slug: str, name_th: str, name_en: str, recipients: list[str]) -> None:
@@ -181,6 +208,11 @@ def _parser() -> argparse.ArgumentParser:
     desk.add_argument("--name-th", required=True)
     desk.add_argument("--name-en", required=True)
     desk.add_argument("--recipient", action="append", required=True)
+    reset = sub.add_parser("reset-2fa", help="give a reviewer a new TOTP secret (ends sessions)")
+    reset.add_argument("username")
+    reset.add_argument("--json", action="store_true")
+    remove = sub.add_parser("delete-reviewer", help="delete a reviewer (the audit log stays)")
+    remove.add_argument("username")
     reviewer = sub.add_parser("add-reviewer", help="add a reviewer; prints passphrase and TOTP")
     reviewer.add_argument("username")
     reviewer.add_argument("--admin", action="store_true")
@@ -207,6 +239,12 @@ def run(argv: Sequence[str] | None = None) -> int:
                     print(f"{d.slug}\t{d.name_th}\t{d.name_en}")
                     for r in d.recipients:
                         print(f"\t{r.recipient}\t{r.fingerprint}")
+        elif args.command == "reset-2fa":
+            secret = reset_2fa(config, args.username)
+            shown = {"username": args.username, "totp_secret": secret}
+            print(json.dumps(shown) if args.json else f"TOTP secret: {secret}")
+        elif args.command == "delete-reviewer":
+            delete_reviewer(config, args.username)
         elif args.command == "purge-pending":
             with _session(config) as session, session.begin():
                 repo.purge_expired_source_sessions(session, datetime.now(UTC))

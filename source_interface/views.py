@@ -44,6 +44,7 @@ from store.models import Desk, Reply
 from webcommon import uploads
 from webcommon.db import db, transaction
 from webcommon.i18n import current_language
+from webcommon.settings import current as current_settings
 
 bp = Blueprint("source", __name__)
 FEEDBACK_MONTHS = 3
@@ -181,6 +182,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _render_lookup(form: TipForm, status: int = 200, **extra: Any) -> tuple[str, int]:
+    extra.setdefault("settings", current_settings())
     signed = _signed_in()
     source = signed.source
     replies = []
@@ -215,7 +217,6 @@ def lookup() -> tuple[str, int]:
 def submit() -> tuple[str, int]:
     signed = _signed_in()
     desks = {d.slug: d for d in _desks()}
-    config = _config()
     checked: list[bool] = []
 
     def check_csrf(fields: MultiDict[str, str]) -> None:
@@ -226,8 +227,12 @@ def submit() -> tuple[str, int]:
                 raise CSRFError(str(exc)) from None
             checked.append(True)
 
+    rules = current_settings()
+
     def open_sink(part: uploads.FilePart) -> uploads.FileSink:
         check_csrf(part.fields)
+        if not rules.accept_files:
+            raise uploads.FormOrderError("this dropbox does not accept files")
         desk = desks.get(part.fields.get("desk", ""))
         if desk is None:
             raise uploads.FormOrderError("choose a desk before the files")
@@ -236,11 +241,13 @@ def submit() -> tuple[str, int]:
     # This view enforces the upload limit itself, after reading the text fields, so that an
     # over-limit upload still gives the source back what they typed.
     request.max_content_length = 1 << 62
-    reader = uploads.LimitedReader(request.stream, config.max_upload_bytes)
+    # The operator's configured limit is a ceiling; admins may set a lower one.
+    limit = min(_config().max_upload_bytes, rules.upload_limit_mib * 1024 * 1024)
+    reader = uploads.LimitedReader(request.stream, limit)
     try:
         fields, files = uploads.parse(reader, request.content_type or "", open_sink)
     except uploads.UploadTooLarge as exc:
-        _drain(config.max_upload_bytes)
+        _drain(limit)
         form = TipForm(formdata=exc.fields, desks=_desk_choices(list(desks.values())))
         return _render_lookup(form, 413, too_large=True)
     check_csrf(fields)
@@ -254,6 +261,16 @@ def submit() -> tuple[str, int]:
     fields_given = form.structured() if valid else {}
     if valid and not (message or fields_given or files):
         form.msg.errors = [*form.msg.errors, _("Please write a message or attach a file.")]
+        valid = False
+    first = signed.source.pending
+    if valid and first and len(message) < rules.min_message_length:
+        form.msg.errors = [
+            *form.msg.errors,
+            _(
+                "Please describe what happened in at least %(n)s characters.",
+                n=rules.min_message_length,
+            ),
+        ]
         valid = False
     if not valid:
         tips.discard(_blobs(), names)

@@ -112,3 +112,24 @@ def test_purge_pending(
     with session_factory(make_engine(config.database_url))() as session:
         assert repo.source_by_lookup_id(session, "a" * 64) is None
         assert repo.source_by_lookup_id(session, "b" * 64) is not None
+
+
+def test_reset_2fa_and_delete_reviewer(
+    instance: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WESTRONG_CONFIG", str(instance / "config.toml"))
+    config = load_config({"WESTRONG_CONFIG": str(instance / "config.toml")})
+    assert manage.run(["add-reviewer", "nok", "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)["totp_secret"]
+    assert manage.run(["reset-2fa", "nok", "--json"]) == 0
+    after = json.loads(capsys.readouterr().out)["totp_secret"]
+    assert after != before
+    with session_factory(make_engine(config.database_url))() as session:
+        person = repo.reviewer_by_username(session, "nok")
+        assert person is not None
+        assert person.totp_secret == after
+    assert manage.run(["delete-reviewer", "nok"]) == 0
+    assert manage.run(["delete-reviewer", "nok"]) == 1
+    assert "no reviewer" in capsys.readouterr().err
+    with session_factory(make_engine(config.database_url))() as session:
+        assert repo.reviewer_by_username(session, "nok") is None

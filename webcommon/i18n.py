@@ -21,8 +21,9 @@ def _select() -> str:
     chosen = request.cookies.get(COOKIE, "")
     if chosen in LANGUAGES:
         return chosen
-    default: str = current_app.extensions["westrong_config"].default_language
-    return default
+    from webcommon.settings import current
+
+    return current().default_language
 
 
 def current_language() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+from flask import current_app, g
 from sqlalchemy.orm import Session
 
 from config import Config
@@ -51,3 +52,13 @@ def save(db: Session, settings: Settings) -> None:
             db.add(Setting(key=key, value=text))
         else:
             row.value = text
+
+
+def current() -> Settings:
+    """Return this request's settings (read once per request)."""
+    if "settings" not in g:
+        from webcommon.db import db
+
+        g.settings = load(db(), current_app.extensions["westrong_config"])
+    value: Settings = g.settings
+    return value
