@@ -13,6 +13,7 @@ from crypto import passphrase as passphrases
 from crypto.errors import BusyError
 from crypto.gate import Gate
 from journalist_interface import sessions, signin
+from journalist_interface.api import bp as api_bp
 from journalist_interface.context import config, now
 from journalist_interface.views_admin import bp as admin_bp
 from journalist_interface.views_auth import bp as auth_bp
@@ -39,7 +40,9 @@ def create_app(config: Config) -> Flask:
     app.extensions["westrong_hasher"] = hasher
     app.extensions["westrong_dummy_hash"] = passphrases.dummy_hash(hasher)
     app.extensions["westrong_unknown_accounts"] = signin.UnknownAccounts()
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # bearer tokens, never cookies: cross-site requests carry nothing
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(admin_bp)
@@ -58,6 +61,8 @@ def create_app(config: Config) -> Flask:
 
 def _require_sign_in() -> ResponseReturnValue | None:
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if request.blueprint == "api":  # the API authenticates with its own bearer tokens
         return None
     with transaction() as db:
         row = sessions.find(db, config(), request.cookies.get(sessions.COOKIE), now(), "web")

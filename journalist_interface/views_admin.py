@@ -86,7 +86,7 @@ def _person(reviewer_id: int) -> Reviewer:
 
 
 @bp.post(
-    '/reviewers/<int:reviewer_id>/<any("reset-2fa", "reset-passphrase", "disable", "enable"):what>'
+    '/reviewers/<id:reviewer_id>/<any("reset-2fa", "reset-passphrase", "disable", "enable"):what>'
 )
 @admin_only
 def reviewer_action(reviewer_id: int, what: str) -> ResponseReturnValue:
@@ -113,7 +113,7 @@ def reviewer_action(reviewer_id: int, what: str) -> ResponseReturnValue:
     return redirect(url_for("admin.reviewers"), code=303)
 
 
-@bp.route("/reviewers/<int:reviewer_id>/delete", methods=["GET", "POST"])
+@bp.route("/reviewers/<id:reviewer_id>/delete", methods=["GET", "POST"])
 @admin_only
 def delete_reviewer(reviewer_id: int) -> ResponseReturnValue:
     person = _person(reviewer_id)

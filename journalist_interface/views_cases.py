@@ -81,7 +81,7 @@ def _case(source_id: int) -> Source:
     return cases.case_for(db(), reviewer(), source_id)
 
 
-@bp.get("/cases/<int:source_id>")
+@bp.get("/cases/<id:source_id>")
 def case(source_id: int) -> ResponseReturnValue:
     source = _case(source_id)
     status_form = StatusForm()
@@ -113,7 +113,7 @@ def _back(source: Source) -> ResponseReturnValue:
     return redirect(url_for("cases.case", source_id=source.id), code=303)
 
 
-@bp.get("/cases/<int:source_id>/submissions/<int:item_id>/download")
+@bp.get("/cases/<id:source_id>/submissions/<id:item_id>/download")
 def download(source_id: int, item_id: int) -> ResponseReturnValue:
     source = _case(source_id)
     item = cases.submission_for(db(), reviewer(), source, item_id)
@@ -133,7 +133,7 @@ def download(source_id: int, item_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/cases/<int:source_id>/export")
+@bp.post("/cases/<id:source_id>/export")
 def export_bundle(source_id: int) -> ResponseReturnValue:
     source = _case(source_id)
     if not ActionForm().validate_on_submit():
@@ -163,7 +163,7 @@ def export_bundle(source_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/cases/<int:source_id>/reply")
+@bp.post("/cases/<id:source_id>/reply")
 def reply(source_id: int) -> ResponseReturnValue:
     source = _case(source_id)
     form = ReplyForm()
@@ -177,7 +177,7 @@ def reply(source_id: int) -> ResponseReturnValue:
     return _back(source)
 
 
-@bp.post("/cases/<int:source_id>/status")
+@bp.post("/cases/<id:source_id>/status")
 def status(source_id: int) -> ResponseReturnValue:
     source = _case(source_id)
     form = StatusForm()
@@ -204,7 +204,7 @@ def status(source_id: int) -> ResponseReturnValue:
     return _back(source)
 
 
-@bp.post("/cases/<int:source_id>/assign")
+@bp.post("/cases/<id:source_id>/assign")
 def assign(source_id: int) -> ResponseReturnValue:
     source = _case(source_id)
     form = AssignForm()
@@ -223,7 +223,7 @@ def assign(source_id: int) -> ResponseReturnValue:
     return _back(source)
 
 
-@bp.post("/cases/<int:source_id>/labels")
+@bp.post("/cases/<id:source_id>/labels")
 def labels(source_id: int) -> ResponseReturnValue:
     source = _case(source_id)
     form = LabelsForm()
@@ -236,7 +236,7 @@ def labels(source_id: int) -> ResponseReturnValue:
     return _back(source)
 
 
-@bp.post("/cases/<int:source_id>/star")
+@bp.post("/cases/<id:source_id>/star")
 def star(source_id: int) -> ResponseReturnValue:
     source = _case(source_id)
     if not ActionForm().validate_on_submit():
@@ -246,7 +246,7 @@ def star(source_id: int) -> ResponseReturnValue:
     return _back(source)
 
 
-@bp.route("/cases/<int:source_id>/delete", methods=["GET", "POST"])
+@bp.route("/cases/<id:source_id>/delete", methods=["GET", "POST"])
 def delete_case(source_id: int) -> ResponseReturnValue:
     source = _case(source_id)
     form = ActionForm()
@@ -260,7 +260,7 @@ def delete_case(source_id: int) -> ResponseReturnValue:
     return redirect(url_for("cases.inbox"), code=303)
 
 
-@bp.route("/cases/<int:source_id>/submissions/<int:item_id>/delete", methods=["GET", "POST"])
+@bp.route("/cases/<id:source_id>/submissions/<id:item_id>/delete", methods=["GET", "POST"])
 def delete_submission(source_id: int, item_id: int) -> ResponseReturnValue:
     source = _case(source_id)
     item = cases.submission_for(db(), reviewer(), source, item_id)
@@ -274,7 +274,7 @@ def delete_submission(source_id: int, item_id: int) -> ResponseReturnValue:
     return _back(source)
 
 
-@bp.route("/cases/<int:source_id>/replies/<int:reply_id>/delete", methods=["GET", "POST"])
+@bp.route("/cases/<id:source_id>/replies/<id:reply_id>/delete", methods=["GET", "POST"])
 def delete_reply(source_id: int, reply_id: int) -> ResponseReturnValue:
     source = _case(source_id)
     item = cases.reply_for(db(), source, reply_id)

@@ -300,7 +300,7 @@ def _drain(limit: int) -> None:
         pass
 
 
-@bp.post("/replies/<int:reply_id>/delete")
+@bp.post("/replies/<id:reply_id>/delete")
 def delete_reply(reply_id: int) -> ResponseReturnValue:
     signed = _signed_in()
     if not ReplyDeleteForm().validate_on_submit():

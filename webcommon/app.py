@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Blueprint, Flask, render_template
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from config import Config
 from webcommon.headers import add_security_headers
@@ -23,10 +25,18 @@ shared = Blueprint(
 )
 
 
+class IdConverter(IntegerConverter):
+    """A database id in a URL: 1 to 2^31-1, so a guessed huge number is a 404, not a crash."""
+
+    def __init__(self, map: Any) -> None:
+        super().__init__(map, min=1, max=2**31 - 1)
+
+
 def base_app(import_name: str, config: Config, secret_key: bytes) -> Flask:
     """Build a Flask app with the shared security defaults; the interface adds its views."""
     app = Flask(import_name)
     app.request_class = NoSpoolRequest
+    app.url_map.converters["id"] = IdConverter
     app.config.update(
         SECRET_KEY=secret_key,
         SESSION_COOKIE_HTTPONLY=True,

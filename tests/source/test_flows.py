@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -551,7 +552,7 @@ def test_derivation_budget_gives_a_fast_busy_page(instance: Instance) -> None:
 # Instance settings (set by admins in the reviewer interface)
 
 
-def _settings(instance: Instance, **changes: object) -> None:
+def _settings(instance: Instance, **changes: Any) -> None:
     from dataclasses import replace
 
     from webcommon import settings
