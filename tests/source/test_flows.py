@@ -427,7 +427,7 @@ def test_interrupted_upload_leaves_nothing(client: FlaskClient, instance: Instan
 def test_missing_csrf_token_keeps_nothing(client: FlaskClient, instance: Instance) -> None:
     new_source(client)
     data = submit_data(client, fh=[(io.BytesIO(PDF), "a.pdf")])
-    data["csrf_token"] = "forged"  # noqa: S105
+    data["csrf_token"] = "forged"
     response = client.post("/submit", data=data, content_type="multipart/form-data")
     assert response.status_code == 400
     assert counts(instance) == (0, 0)
