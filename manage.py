@@ -4,13 +4,14 @@ file named by WESTRONG_CONFIG, except `init-dev`, which creates a development in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import secrets
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyotp
@@ -27,7 +28,9 @@ from crypto.keys import Identity, Recipient
 from store import repository as repo
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
+from store.errors import StoreError
 from store.models import Desk, Reviewer, ReviewerSession
+from webcommon import settings
 
 DEV_DESK = ("dev-desk", "โต๊ะทดสอบ (พัฒนา)", "Development desk")
 
@@ -113,6 +116,27 @@ def delete_reviewer(config: Config, username: str) -> None:
     with _session(config) as session, session.begin():
         session.delete(_existing(session, username))
         repo.audit(session, None, "reviewer_deleted", detail=f"{username} (manage.py)")
+
+
+def purge(config: Config) -> int:
+    """Purge pending sources, expired sessions, and closed cases past the retention period."""
+    blobs = BlobStore(config.store_root)
+    with _session(config) as session, session.begin():
+        repo.purge_expired_source_sessions(session, datetime.now(UTC))
+        repo.purge_pending_sources(session, repo.today())
+        days = settings.load(session, config).retention_days
+        if days == 0:
+            return 0
+        old = repo.closed_cases_before(session, repo.today() - timedelta(days=days))
+        names = [i.blob_name for s in old for i in s.submissions]
+        names += [r.blob_name for s in old for r in s.replies]
+        for source in old:
+            repo.audit(session, None, "delete_source", source.designation, "retention")
+        repo.delete_sources(session, [s.id for s in old])
+    for name in names:
+        with contextlib.suppress(StoreError):
+            blobs.secure_delete(name)
+    return len(old)
 
 
 def add_desk(config: Config, slug: str, name_th: str, name_en: str, recipients: list[str]) -> None:
@@ -203,6 +227,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "purge-pending", help="delete never-used sources (older than a day) and expired sessions"
     )
+    sub.add_parser(
+        "purge", help="purge-pending, then delete closed cases past the retention period (cron)"
+    )
     desk = sub.add_parser("add-desk", help="add a desk with its age recipients")
     desk.add_argument("slug")
     desk.add_argument("--name-th", required=True)
@@ -245,6 +272,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(shown) if args.json else f"TOTP secret: {secret}")
         elif args.command == "delete-reviewer":
             delete_reviewer(config, args.username)
+        elif args.command == "purge":
+            print(f"purged {purge(config)} closed cases past retention")
         elif args.command == "purge-pending":
             with _session(config) as session, session.begin():
                 repo.purge_expired_source_sessions(session, datetime.now(UTC))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.models import (
     AuditEvent,
+    CaseStatus,
     Desk,
     DeskRecipient,
     Reviewer,
@@ -173,3 +174,9 @@ def audit(
             detail=detail,
         )
     )
+
+
+def closed_cases_before(session: Session, day: dt.date) -> Sequence[Source]:
+    """Return closed cases whose last activity was before a day (retention)."""
+    query = select(Source).where(Source.status == CaseStatus.CLOSED, Source.last_activity_on < day)
+    return session.scalars(query).all()

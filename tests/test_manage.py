@@ -133,3 +133,41 @@ def test_reset_2fa_and_delete_reviewer(
     assert "no reviewer" in capsys.readouterr().err
     with session_factory(make_engine(config.database_url))() as session:
         assert repo.reviewer_by_username(session, "nok") is None
+
+
+def test_purge_deletes_closed_cases_past_retention(
+    instance: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+    from dataclasses import replace
+
+    from store.blobs import BlobStore
+    from store.models import CaseStatus, SubmissionKind
+    from webcommon import settings
+
+    monkeypatch.setenv("WESTRONG_CONFIG", str(instance / "config.toml"))
+    config = load_config({"WESTRONG_CONFIG": str(instance / "config.toml")})
+    blobs = BlobStore(config.store_root)
+    with blobs.writer() as w:
+        w.write(b"ciphertext")
+        name = w.commit()
+    with session_factory(make_engine(config.database_url))() as session, session.begin():
+        desk = repo.desk_by_slug(session, "dev-desk")
+        assert desk is not None
+        old = repo.add_source(session, "a" * 64, "age1x", "old case")
+        repo.add_submission(session, old, desk, SubmissionKind.FILE, name, 10)
+        old.status = CaseStatus.CLOSED
+        old.last_activity_on = dt.date.today() - dt.timedelta(days=400)
+        recent = repo.add_source(session, "b" * 64, "age1y", "recent case")
+        repo.add_submission(session, recent, desk, SubmissionKind.MESSAGE, "c" * 32 + ".age", 5)
+        recent.status = CaseStatus.CLOSED
+    assert manage.run(["purge"]) == 0
+    assert "purged 0" in capsys.readouterr().out  # retention is off by default
+    with session_factory(make_engine(config.database_url))() as session, session.begin():
+        settings.save(session, replace(settings.load(session, config), retention_days=365))
+    assert manage.run(["purge"]) == 0
+    assert "purged 1" in capsys.readouterr().out
+    assert not blobs.exists(name)
+    with session_factory(make_engine(config.database_url))() as session:
+        assert repo.source_by_lookup_id(session, "a" * 64) is None
+        assert repo.source_by_lookup_id(session, "b" * 64) is not None
