@@ -162,6 +162,9 @@ class BlobStore:
         if _make_dir(shard):
             _fsync_dir(self._root)
         final = self.path(name)
+        # File times would record exactly when a source submitted; zero them. (ctime cannot
+        # be set from user space: see docs/decisions/006.)
+        os.utime(temp, (0, 0))
         os.replace(temp, final)
         try:
             _fsync_dir(shard)

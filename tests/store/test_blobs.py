@@ -382,3 +382,13 @@ def test_any_bytes_roundtrip(tmp_path_factory: pytest.TempPathFactory, chunks: l
     assert _read(store, name) == data
     store.secure_delete(name)
     assert not store.exists(name)
+
+
+def test_committed_blobs_carry_no_submission_time(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "store")
+    with store.writer() as writer:
+        writer.write(b"ciphertext")
+        name = writer.commit()
+    info = store.path(name).stat()
+    assert info.st_mtime == 0
+    assert info.st_atime == 0
