@@ -52,7 +52,7 @@ class Config:
     kdf_ops: int = MIN_KDF_OPS
     kdf_mem: int = MIN_KDF_MEM
     kdf_concurrency: int = 2
-    kdf_per_second: float = 8.0
+    kdf_per_second: float = 4.0  # per worker process
     passphrase_time_cost: int = 3
     passphrase_memory_kib: int = 64 * 1024
     secure_cookies: bool = False

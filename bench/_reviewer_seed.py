@@ -1,0 +1,241 @@
+"""Shared parts of the reviewer-interface benches: a throwaway instance configured through
+WESTRONG_* variables, desks and reviewer accounts seeded straight through `store`, TOTP codes,
+the sign-in flow over HTTP, and gunicorn serving the reviewer app.
+
+Not a bench itself (the leading underscore). The client side reuses `_harness` (Client, csrf,
+machine, ...). `_harness.Server` does not fit the reviewer app: it runs `init-dev` and waits
+for GET / to answer 200, which the reviewer interface answers with 303 (to /login).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import pyotp
+from _harness import VENV_BIN, Client, csrf, free_port
+from sqlalchemy import Engine, insert
+
+from config import Config, load_config
+from crypto import passphrase as passphrases
+from crypto.fingerprint import fingerprint
+from crypto.keys import Identity
+from store import repository as repo
+from store.db import make_engine, migrate, session_factory
+from store.models import Reviewer, reviewer_desks
+
+ROOT = Path(__file__).resolve().parent.parent
+DESKS = (
+    ("nacc", "สำนักงาน ป.ป.ช.", "Anti-corruption commission"),
+    ("uni", "ศูนย์ต้านทุจริต มหาวิทยาลัย", "University centre"),
+)
+
+
+def _dev_secret() -> str:
+    return "dev-" + secrets.token_hex(32)
+
+
+class Instance:
+    """A temporary folder holding a migrated SQLite database and a blob store."""
+
+    def __init__(self, prefix: str = "westrong-reviewer-bench-") -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix=prefix))
+        self.env: dict[str, str] = {
+            "WESTRONG_MODE": "development",
+            "WESTRONG_DATABASE_URL": f"sqlite:///{self.dir / 'westrong.sqlite'}",
+            "WESTRONG_STORE_ROOT": str(self.dir / "store"),
+            "WESTRONG_PEPPER": _dev_secret(),
+            "WESTRONG_SOURCE_SECRET_KEY": _dev_secret(),
+            "WESTRONG_JOURNALIST_SECRET_KEY": _dev_secret(),
+        }
+        self.config: Config = load_config(self.env)
+        self.engine: Engine = make_engine(self.config.database_url)
+        migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> Instance:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def add_desks(instance: Instance, count: int = 2) -> list[int]:
+    """Add desks (each with one freshly generated age recipient); return their ids."""
+    ids = []
+    with session_factory(instance.engine)() as session, session.begin():
+        for slug, name_th, name_en in DESKS[:count]:
+            recipient = Identity.generate().recipient
+            desk = repo.add_desk(
+                session, slug, name_th, name_en, [(str(recipient), fingerprint(recipient))]
+            )
+            ids.append(desk.id)
+    return ids
+
+
+@dataclass
+class Account:
+    """A reviewer's credentials, as the person would have them."""
+
+    id: int
+    username: str
+    passphrase: str
+    totp_secret: str
+
+
+def production_hash(config: Config) -> tuple[str, str]:
+    """Return a new passphrase and its hash at the configured (production default) cost."""
+    words = passphrases.generate()
+    hasher = passphrases.make_hasher(config.passphrase_time_cost, config.passphrase_memory_kib)
+    return words, passphrases.hash_passphrase(words, hasher)
+
+
+def add_reviewers(
+    instance: Instance, count: int, desk_ids: Sequence[int], prefix: str = "reviewer"
+) -> list[Account]:
+    """Add reviewers of these desks in bulk. They share one passphrase (hashed once, at the
+    production cost: verifying it costs the same as for distinct ones) and have their own
+    TOTP secrets."""
+    words, hashed = production_hash(instance.config)
+    now = dt.datetime.now(dt.UTC)
+    accounts = []
+    with instance.engine.begin() as conn:
+        for i in range(count):
+            username, secret = f"{prefix}{i:04d}", pyotp.random_base32()
+            row = {
+                "username": username,
+                "passphrase_hash": hashed,
+                "totp_secret": secret,
+                "is_admin": False,
+                "active": True,
+                "failed_logins": 0,
+                "created_at": now,
+            }
+            key = conn.execute(insert(Reviewer.__table__), row).inserted_primary_key
+            if key is None:
+                raise RuntimeError("no id for the new reviewer")
+            accounts.append(Account(int(key[0]), username, words, secret))
+        conn.execute(
+            insert(reviewer_desks),
+            [{"reviewer_id": a.id, "desk_id": d} for a in accounts for d in desk_ids],
+        )
+    return accounts
+
+
+def totp_code(secret: str, offset: int = 0) -> str:
+    """The code of the current 30-second step plus an offset (the server accepts ±1)."""
+    totp = pyotp.TOTP(secret)
+    return totp.generate_otp(totp.timecode(dt.datetime.now(dt.UTC)) + offset)
+
+
+def sign_in_fields(token: str, account: Account, offset: int = 0) -> dict[str, str]:
+    return {
+        "csrf_token": token,
+        "username": account.username,
+        "passphrase": account.passphrase,
+        "token": totp_code(account.totp_secret, offset),
+    }
+
+
+def http_sign_in(client: Client, account: Account, offset: int = 0) -> int:
+    """GET /login, POST /login; return the POST's status (303 when signed in)."""
+    token = csrf(client, "/login")
+    return client.post_form("/login", sign_in_fields(token, account, offset)).status
+
+
+class ReviewerServer:
+    """The reviewer interface of an instance under gunicorn on 127.0.0.1."""
+
+    def __init__(
+        self, instance: Instance, workers: int = 1, extra_args: Sequence[str] = ()
+    ) -> None:
+        self.instance, self.workers_wanted, self._extra = instance, workers, list(extra_args)
+        self.port = free_port()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log = instance.dir / f"gunicorn-{self.port}.log"
+
+    def __enter__(self) -> ReviewerServer:
+        try:
+            self._start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _start(self, env: Mapping[str, str] | None = None) -> None:
+        with open(self._log, "wb") as log:
+            self._proc = subprocess.Popen(
+                [
+                    str(VENV_BIN / "gunicorn"),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.workers_wanted),
+                    *self._extra,
+                    "journalist_interface.app:from_environment()",
+                ],
+                cwd=ROOT,
+                env={**os.environ, **self.instance.env, **(env or {})},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError("gunicorn exited:\n" + self.log_tail())
+            try:
+                client = Client(self.port, timeout=5)
+                ready = client.get("/login").status == 200
+                client.close()
+                if ready and len(self.worker_pids()) >= self.workers_wanted:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("gunicorn did not answer in 60 s:\n" + self.log_tail())
+
+    def log_tail(self) -> str:
+        return self._log.read_text("utf-8", "replace")[-3000:]
+
+    def worker_pids(self) -> list[int]:
+        """gunicorn's workers: the master's children."""
+        if self._proc is None:
+            return []
+        pid = self._proc.pid
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+                return [int(p) for p in f.read().split()]
+        except FileNotFoundError:
+            return []
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.send_signal(signal.SIGTERM)
+            try:
+                self._proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
