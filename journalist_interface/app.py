@@ -20,10 +20,11 @@ from journalist_interface.views_auth import bp as auth_bp
 from journalist_interface.views_cases import bp as cases_bp
 from store.blobs import BlobStore
 from webcommon.app import base_app
+from webcommon.branding import init_branding
 from webcommon.db import init_db, transaction
 from webcommon.i18n import init_i18n
 
-PUBLIC_ENDPOINTS = {"auth.login", "language", "static", "common.static"}
+PUBLIC_ENDPOINTS = {"auth.login", "language", "logo", "static", "common.static"}
 FORM_LIMIT = 1024 * 1024
 
 
@@ -33,6 +34,7 @@ def create_app(config: Config) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = FORM_LIMIT
     init_i18n(app)
     init_db(app, config)
+    init_branding(app)
     app.extensions["westrong_blobs"] = BlobStore(config.store_root)
     # Argon2 checks cost ~64 MiB and a few hundred ms each: bound them like codename ones.
     app.extensions["westrong_signin_gate"] = Gate(concurrency=2, per_second=10)
@@ -43,6 +45,7 @@ def create_app(config: Config) -> Flask:
     csrf = CSRFProtect(app)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies: cross-site requests carry nothing
+    csrf.exempt("journalist_interface.views_admin.upload_logo")  # checked from the parsed body
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(admin_bp)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import io
+from dataclasses import replace
 
 import pyotp
 import qrcode
 import qrcode.image.svg
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import validate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
+from wtforms import ValidationError
 
 from crypto import passphrase as passphrases
 from crypto.errors import CryptoError
@@ -22,7 +26,9 @@ from journalist_interface.forms import ActionForm, DeskForm, NewReviewerForm, Se
 from store import repository as repo
 from store.models import AuditEvent, Desk, DeskRecipient, Reviewer
 from webcommon import settings as instance_settings
+from webcommon.branding import MAX_LOGO_BYTES, is_png
 from webcommon.db import db, transaction
+from webcommon.uploads import FilePart, MemorySink, parse
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE = 100
@@ -181,7 +187,8 @@ def settings() -> ResponseReturnValue:
     current = instance_settings.load(db(), config())
     form = SettingsForm(data=current.__dict__ if request.method == "GET" else None)
     if request.method == "POST" and form.validate_on_submit():
-        new = instance_settings.Settings(
+        new = replace(
+            current,
             organisation=form.organisation.data or "",
             accept_files=bool(form.accept_files.data),
             upload_limit_mib=int(form.upload_limit_mib.data),
@@ -194,6 +201,32 @@ def settings() -> ResponseReturnValue:
             repo.audit(session, reviewer(), "settings_saved")
         return redirect(url_for("admin.settings"), code=303)
     return render_template("reviewer/admin_settings.html", form=form)
+
+
+@bp.post("/settings/logo")
+@admin_only
+def upload_logo() -> ResponseReturnValue:
+    """Replace (or, with no file, remove) the logo: a PNG of at most 256 KiB, kept in memory."""
+    sinks: list[MemorySink] = []
+
+    def open_sink(part: FilePart) -> MemorySink:
+        sinks.append(MemorySink(part.field, MAX_LOGO_BYTES))
+        return sinks[-1]
+
+    fields, _files = parse(request.stream, request.content_type or "", open_sink)
+    try:
+        validate_csrf(fields.get("csrf_token"))
+    except ValidationError:
+        abort(400)
+    data = bytes(sinks[0].data) if sinks else b""
+    if data and not is_png(data):
+        abort(400)
+    current = instance_settings.load(db(), config())
+    with transaction() as session:
+        new = replace(current, logo_png=base64.b64encode(data).decode("ascii"))
+        instance_settings.save(session, new)
+        repo.audit(session, reviewer(), "logo_saved" if data else "logo_removed")
+    return redirect(url_for("admin.settings"), code=303)
 
 
 @bp.get("/audit")

@@ -11,6 +11,7 @@ from crypto.gate import Gate
 from source_interface.views import bp
 from store.blobs import BlobStore
 from webcommon.app import base_app
+from webcommon.branding import init_branding
 from webcommon.db import init_db
 from webcommon.i18n import init_i18n
 
@@ -26,6 +27,7 @@ def create_app(config: Config) -> Flask:
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # a tip can take hours to write over Tor
     init_i18n(app)
     init_db(app, config)
+    init_branding(app)
     app.extensions["westrong_blobs"] = BlobStore(config.store_root)
     app.extensions["westrong_gate"] = Gate(
         concurrency=config.kdf_concurrency, per_second=config.kdf_per_second

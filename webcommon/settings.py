@@ -21,6 +21,7 @@ class Settings:
     min_message_length: int = 0
     retention_days: int = 0
     default_language: str = "th"
+    logo_png: str = ""  # base64 of a small PNG an admin uploaded, or empty
 
 
 def load(db: Session, config: Config) -> Settings:

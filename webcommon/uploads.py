@@ -98,6 +98,30 @@ class LimitedReader:
 SinkFactory = Callable[[FilePart], FileSink]
 
 
+class MemorySink:
+    """Keep a small upload in memory (an admin's logo), refusing more than `limit` bytes."""
+
+    def __init__(self, field: str, limit: int) -> None:
+        self._field = field
+        self._limit = limit
+        self.data = bytearray()
+
+    def write(self, data: bytes) -> int:
+        """Append bytes, or raise 413 past the limit."""
+        if len(self.data) + len(data) > self._limit:
+            raise RequestEntityTooLarge()
+        self.data += data
+        return len(data)
+
+    def finish(self) -> StoredFile:
+        """End the part (nothing is stored anywhere)."""
+        return StoredFile(self._field, "", len(self.data), 0)
+
+    def abort(self) -> None:
+        """Forget the bytes."""
+        self.data.clear()
+
+
 def parse(
     stream: IO[bytes] | LimitedReader,
     content_type: str,
