@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INSTANCE ?= instance
 # System tools the tests run against for real (installed through apt-get when run as root).
-TEST_TOOLS := age age-keygen vagrant chromium
-TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg
+TEST_TOOLS := age age-keygen vagrant chromium mat2
+TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap
 
 MO := translations/th/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
 

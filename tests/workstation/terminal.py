@@ -24,6 +24,7 @@ def run_on_tty(
             os._exit(127)
     screen = b""
     pending = list(answers)
+    mark = 0  # prompts are looked for only after the one last answered
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
@@ -37,9 +38,9 @@ def run_on_tty(
             if not data:
                 break
             screen += data
-            if pending and pending[0][0] in screen:
+            while pending and (found := screen.find(pending[0][0], mark)) >= 0:
+                mark = found + len(pending[0][0])
                 os.write(fd, pending.pop(0)[1])
-                screen += b"\n"  # keep later prompts distinct from this one
         else:
             os.kill(pid, 9)
     finally:

@@ -1,0 +1,313 @@
+"""`python -m workstation`: make the desk key, check and open export bundles, offline.
+
+Exit status: 0 everything worked; 1 some items failed (the others were opened); 2 nothing
+could start (bad bundle, key file or passphrase, output folder in use); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from crypto import scrypt
+from crypto.errors import CryptoError
+from crypto.keys import Identity
+from workstation import keys, names, summary
+from workstation.bundle import Bundle, BundleError, ItemError
+from workstation.clean import find_mat2
+from workstation.opener import Opener, output_in_use, prepare_output
+from workstation.progress import Progress
+from workstation.results import ItemResult
+from workstation.strings import LANGUAGES, Texts, language_from_env
+
+EXIT_OK = 0
+EXIT_ITEMS_FAILED = 1
+EXIT_CANNOT_START = 2
+EXIT_INTERRUPTED = 130
+PASSPHRASE_ENV = "WESTRONG_KEY_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
+_ATTEMPTS = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_CANNOT_START, f"error: {message}\n")
+
+
+class Stop(Exception):
+    """Stop the command with one message to the officer and exit status 2."""
+
+    def __init__(self, key: str, detail: object = "") -> None:
+        super().__init__(key)
+        self.key = key
+        self.detail = detail
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=language_from_env(),
+        help="language of messages: th (default, or $WESTRONG_LANG) or en",
+    )
+    secret = _Parser(add_help=False)
+    secret.add_argument(
+        "--passphrase-file",
+        type=Path,
+        help=f"read the key passphrase from this file's first line (or set ${PASSPHRASE_ENV})",
+    )
+    parser = _Parser(prog="python -m workstation", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    keygen = sub.add_parser(
+        "keygen", parents=[common, secret], help="สร้างกุญแจของหน่วยรับเรื่อง / make a desk key"
+    )
+    keygen.add_argument("--desk", required=True, help="the desk's name, e.g. nacc")
+    keygen.add_argument("--out", type=Path, help="key file to create (default: DESK.key.age)")
+    keygen.add_argument(
+        "--work-factor",
+        type=int,
+        default=scrypt.DEFAULT_WORK_FACTOR,
+        choices=range(10, scrypt.MAX_WORK_FACTOR + 1),
+        metavar="N",
+        help=f"scrypt work factor, 2^N (default {scrypt.DEFAULT_WORK_FACTOR}, as age -p)",
+    )
+    opener = sub.add_parser(
+        "open", parents=[common, secret], help="เปิดชุดข้อมูลส่งออก / open an export bundle"
+    )
+    opener.add_argument("bundle", type=Path)
+    opener.add_argument("--identity", "-i", type=Path, required=True, help="the desk key file")
+    opener.add_argument("--out", "-o", type=Path, required=True, help="a new or empty folder")
+    opener.add_argument("--no-clean", action="store_true", help="do not run mat2")
+    opener.add_argument("--no-progress", action="store_true", help="no progress bar")
+    verify = sub.add_parser(
+        "verify", parents=[common], help="ตรวจสอบชุดข้อมูล / check a bundle (no key needed)"
+    )
+    verify.add_argument("bundle", type=Path)
+    verify.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+class Console:
+    """Write one-line messages in the chosen language, keeping the progress bar tidy."""
+
+    def __init__(self, texts: Texts, out: TextIO, err: TextIO) -> None:
+        self.texts = texts
+        self.out = out
+        self.err = err
+        self.progress: Progress | None = None
+
+    def say(self, text: str) -> None:
+        """Print a line for the officer (standard output)."""
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def warn(self, text: str) -> None:
+        """Print a problem (standard error), on its own line below any progress bar."""
+        if self.progress is not None:
+            self.progress.clear()
+        self.err.write(text + "\n")
+        self.err.flush()
+
+    def reason(self, result: ItemResult) -> str:
+        """Return why an item failed, in the officer's language."""
+        return self.texts(result.reason, detail=result.detail)
+
+    def item_failed(self, result: ItemResult) -> None:
+        """Print one line for a failed item."""
+        label = names.printable(result.label)
+        self.warn(self.texts("item_failed", path=label, reason=self.reason(result)))
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise Stop("passphrase_none") from None
+
+
+def _given_passphrase(args: argparse.Namespace) -> str | None:
+    """Return a passphrase given by file or environment (scripts, tests), or None."""
+    if args.passphrase_file is not None:
+        try:
+            return keys.passphrase_from_file(args.passphrase_file)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise Stop("passphrase_file", getattr(exc, "strerror", None) or exc) from None
+    return os.environ.get(PASSPHRASE_ENV)
+
+
+def _new_passphrase(args: argparse.Namespace, console: Console) -> str:
+    texts = console.texts
+    given = _given_passphrase(args)
+    if given is not None:
+        if len(given) < keys.MIN_PASSPHRASE:
+            raise Stop("passphrase_short", keys.MIN_PASSPHRASE)
+        return given
+    for _ in range(_ATTEMPTS):
+        first = _ask(texts("passphrase_new"))
+        if not first:
+            generated = keys.generated_passphrase()
+            console.say(texts("passphrase_generated", detail=generated))
+            return generated
+        if len(first) < keys.MIN_PASSPHRASE:
+            console.warn(texts("passphrase_short", detail=keys.MIN_PASSPHRASE))
+            continue
+        if _ask(texts("passphrase_again")) == first:
+            return first
+        console.warn(texts("passphrase_differ"))
+    raise Stop("passphrase_none")
+
+
+def keygen(args: argparse.Namespace, console: Console) -> int:
+    """Make the desk key; print what to register."""
+    texts = console.texts
+    safe = names.sanitise(args.desk, "desk")
+    path: Path = args.out or Path(f"{safe}.key.age")
+    for taken in (path, keys.public_path_for(path)):
+        if os.path.lexists(taken):
+            raise Stop("keygen_exists", taken)
+    passphrase = _new_passphrase(args, console)
+    try:
+        made = keys.generate(args.desk, path, passphrase, args.work_factor)
+    except FileExistsError as exc:
+        raise Stop("keygen_exists", exc) from None
+    except OSError as exc:
+        raise Stop("keygen_failed", exc.strerror or exc) from None
+    console.say(texts("keygen_done", detail=made.key_path))
+    console.say(texts("keygen_public_file", detail=made.public_path))
+    console.say("")
+    console.say(texts("keygen_public", detail=made.recipient))
+    console.say(texts("keygen_fingerprint", detail=made.fingerprint))
+    console.say("")
+    console.say(texts("keygen_register"))
+    return EXIT_OK
+
+
+def _identities(args: argparse.Namespace, console: Console) -> list[Identity]:
+    given = _given_passphrase(args)
+    attempts = 1 if given is not None else _ATTEMPTS
+    texts = console.texts
+
+    def ask() -> str:
+        return given if given is not None else _ask(texts("passphrase_prompt"))
+
+    for attempt in range(attempts):
+        try:
+            return keys.read_key_file(args.identity, ask)
+        except keys.KeyFileError as exc:
+            if exc.reason != "wrong_passphrase" or attempt == attempts - 1:
+                raise Stop(exc.reason, exc.detail) from None
+            console.warn(texts("wrong_passphrase"))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _open_bundle(path: Path) -> Bundle:
+    try:
+        return Bundle(path)
+    except BundleError as exc:
+        raise Stop(exc.reason) from None
+    except OSError as exc:
+        raise Stop("bundle_missing", exc.strerror or exc) from None
+
+
+def _progress(args: argparse.Namespace, bundle: Bundle, passes: int, console: Console) -> Progress:
+    total = passes * sum(item.size for item in bundle.items)
+    enabled = not args.no_progress and console.err.isatty()
+    console.progress = Progress(total, console.err, enabled)
+    return console.progress
+
+
+def open_command(args: argparse.Namespace, console: Console) -> int:
+    """Open a bundle into a new or empty folder; print a summary."""
+    texts = console.texts
+    out: Path = args.out
+    if output_in_use(out):  # checked before the passphrase is asked, and again after
+        raise Stop("out_not_empty", out)
+    with _open_bundle(args.bundle) as bundle:
+        identities = _identities(args, console)
+        try:
+            prepare_output(out)
+        except FileExistsError:
+            raise Stop("out_not_empty", out) from None
+        except OSError as exc:
+            raise Stop("out_failed", exc.strerror or exc) from None
+        mat2 = None if args.no_clean else find_mat2()
+        progress = _progress(args, bundle, 2, console)
+        console.say(texts("opening", detail=len(bundle.items) + len(bundle.rejected)))
+        opener = Opener(bundle, identities, out, progress, console.item_failed, mat2)
+        results = opener.run()
+        progress.finish()
+        if args.no_clean:
+            cleaning = "ปิดไว้ / turned off (--no-clean)"
+        elif mat2 is None:
+            cleaning = "ไม่ได้ติดตั้ง mat2: ยังไม่ได้ล้าง / mat2 not installed: not cleaned"
+        else:
+            cleaning = "ล้างด้วย mat2 (เก็บต้นฉบับไว้ด้วย) / cleaned with mat2 (originals kept)"
+        index = opener.write_index(results, cleaning)
+    lines = summary.lines(results, texts, mat2, args.no_clean, index)
+    for line in lines:
+        console.say(line)
+    try:
+        (out / "summary.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as exc:
+        console.warn(texts("write_failed", detail=exc.strerror or exc))
+        return EXIT_ITEMS_FAILED
+    return EXIT_OK if all(r.ok for r in results) else EXIT_ITEMS_FAILED
+
+
+def verify_command(args: argparse.Namespace, console: Console) -> int:
+    """Check every item's size and SHA-256 against the manifest (no key needed)."""
+    texts = console.texts
+    with _open_bundle(args.bundle) as bundle:
+        progress = _progress(args, bundle, 1, console)
+        results = [ItemResult(r.label, None, r.reason) for r in bundle.rejected]
+        for item in bundle.items:
+            result = ItemResult(item.path, item)
+            try:
+                bundle.verify(item, progress)
+            except ItemError as exc:
+                result.reason, result.detail = exc.reason, exc.detail
+            except OSError as exc:
+                result.reason, result.detail = "damaged", exc.strerror or str(exc)
+            results.append(result)
+        progress.finish()
+    for result in results:
+        if not result.ok:
+            console.item_failed(result)
+    ok = sum(r.ok for r in results)
+    console.say(texts("verify_ok", ok=ok, total=len(results)))
+    if ok == len(results):
+        console.say(texts("verify_all_ok"))
+        return EXIT_OK
+    return EXIT_ITEMS_FAILED
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
+    "keygen": keygen,
+    "open": open_command,
+    "verify": verify_command,
+}
+
+
+def run(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    console = Console(Texts(args.lang), out or sys.stdout, err or sys.stderr)
+    try:
+        return COMMANDS[args.command](args, console)
+    except Stop as stop:
+        detail = names.printable(str(stop.detail), limit=300)
+        console.warn(console.texts(stop.key, detail=detail))
+        return EXIT_CANNOT_START
+    except CryptoError as exc:  # pragma: no cover (every crypto failure is mapped above)
+        console.warn(names.printable(str(exc)))
+        return EXIT_CANNOT_START
+    except KeyboardInterrupt:
+        console.warn(console.texts("interrupted"))
+        return EXIT_INTERRUPTED

@@ -1,0 +1,147 @@
+"""The desk's private key on the workstation: made once, kept in a passphrase-protected file.
+
+The file is an ordinary age file encrypted with age's scrypt recipient (what `age -p` makes),
+holding an ordinary age identity file. So the reference tool opens it too — `age -d KEY` shows
+the identity, `age -d -i KEY ITEM.age` decrypts an item with it — and the desk never depends
+on this program alone to read its tips (decision 011).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crypto import age, codename, scrypt
+from crypto.errors import CryptoError, HeaderError, KeyEncodingError, NoIdentityMatchError
+from crypto.fingerprint import fingerprint
+from crypto.header import read_header
+from crypto.keys import Identity, parse_identity_file
+from workstation import output
+
+MIN_PASSPHRASE = 12  # characters; a generated one has seven words (90 bits)
+_MAX_KEY_FILE = 64 * 1024
+_AGE_MAGIC = b"age-encryption.org/"
+_ARMOR = b"-----BEGIN AGE ENCRYPTED FILE-----"
+
+
+class KeyFileError(Exception):
+    """The key file cannot be used; `reason` names the message to show."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class NewKey:
+    """A freshly made desk key: where it is, and what to register."""
+
+    key_path: Path
+    public_path: Path
+    recipient: str
+    fingerprint: str
+
+
+def generated_passphrase() -> str:
+    """Return a new passphrase of diceware words (at least 90 bits)."""
+    return codename.generate(codename.Language.EN)
+
+
+def one_line(text: str) -> str:
+    """Return text fit for a `#` comment line: no line breaks or control characters."""
+    kept = (" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    return " ".join("".join(kept).split())
+
+
+def public_path_for(key_path: Path) -> Path:
+    """Return where keygen writes the public key: the key file's name plus `.pub`."""
+    return key_path.with_name(key_path.name + ".pub")
+
+
+def generate(
+    desk: str,
+    key_path: Path,
+    passphrase: str,
+    work_factor: int = scrypt.DEFAULT_WORK_FACTOR,
+) -> NewKey:
+    """Make a desk identity and save it passphrase-protected; never overwrite a file.
+
+    The key is decrypted back before it gets its name: a key file that does not open would
+    lose every tip sent to it.
+    """
+    public_path = public_path_for(key_path)
+    for path in (key_path, public_path):
+        if os.path.lexists(path):
+            raise FileExistsError(str(path))
+    identity = Identity.generate()
+    recipient = str(identity.recipient)
+    created = datetime.now(UTC).replace(microsecond=0).isoformat()
+    comment = f"# WE STRONG Drop desk: {one_line(desk)}\n"
+    secret = (
+        f"{comment}# created: {created}\n# public key: {recipient}\n{identity.encode()}\n"
+    ).encode()
+    sealed = io.BytesIO()
+    age.encrypt_with_passphrase(io.BytesIO(secret), sealed, passphrase, work_factor)
+    check = age.decrypt_bytes(sealed.getvalue(), [scrypt.ScryptIdentity(passphrase)])
+    if parse_identity_file(check.decode()) != [identity]:
+        raise KeyEncodingError("the key file did not decrypt back to the key")  # pragma: no cover
+    folder = key_path.parent
+    printed = fingerprint(identity.recipient)
+    with output.PendingFile(folder) as pending:
+        pending.write(sealed.getvalue())
+        pending.commit(key_path.name, exact=True)
+    public = f"{comment}# fingerprint: {printed}\n{recipient}\n"
+    with output.PendingFile(folder) as pending:
+        pending.write(public.encode())
+        pending.commit(public_path.name, exact=True)
+    return NewKey(key_path, public_path, recipient, printed)
+
+
+def read_key_file(path: Path, ask_passphrase: Callable[[], str]) -> list[Identity]:
+    """Return the identities in a key file, asking for its passphrase if it is protected.
+
+    Raises KeyFileError with the reason to show: wrong passphrase, not a key file, damaged.
+    """
+    try:
+        with open(path, "rb") as f:
+            data = f.read(_MAX_KEY_FILE + 1)
+    except OSError as exc:
+        raise KeyFileError("key_missing", exc.strerror or str(exc)) from None
+    if len(data) > _MAX_KEY_FILE:
+        raise KeyFileError("key_bad")
+    if data.startswith(_ARMOR):
+        raise KeyFileError("key_armored")
+    if data.startswith(_AGE_MAGIC):
+        data = _unlock(data, ask_passphrase)
+    try:
+        return parse_identity_file(data.decode("utf-8"))
+    except (UnicodeDecodeError, KeyEncodingError):
+        raise KeyFileError("key_bad") from None
+
+
+def _unlock(data: bytes, ask_passphrase: Callable[[], str]) -> bytes:
+    try:
+        header = read_header(io.BytesIO(data))
+    except HeaderError as exc:
+        raise KeyFileError("key_damaged", str(exc)) from None
+    if [s.type for s in header.stanzas] != [scrypt.STANZA_TYPE]:
+        raise KeyFileError("key_not_passphrase")
+    passphrase = ask_passphrase()
+    try:
+        return age.decrypt_bytes(data, [scrypt.ScryptIdentity(passphrase)])
+    except NoIdentityMatchError:
+        raise KeyFileError("wrong_passphrase") from None
+    except CryptoError as exc:
+        raise KeyFileError("key_damaged", str(exc)) from None
+
+
+def passphrase_from_file(path: Path) -> str:
+    """Return the first line of a file, without its line ending (for scripts and tests)."""
+    with open(path, encoding="utf-8") as f:
+        return f.readline().removesuffix("\n").removesuffix("\r")

@@ -1,0 +1,36 @@
+"""What opening each item gave: the files written, the risks seen, or why it failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workstation.bundle import Item
+
+
+@dataclass
+class ItemResult:
+    """One manifest entry after `open` (or `verify`): opened, or failed with a reason."""
+
+    label: str  # the entry's path in the bundle; untrusted when the entry was rejected
+    item: Item | None  # None for a manifest entry that failed validation
+    reason: str = ""  # a message key (workstation.strings) when the item failed
+    detail: str = ""
+    outputs: list[Path] = field(default_factory=list)  # relative to the output folder
+    original_name: str = ""  # a file's name as the source's browser sent it (untrusted)
+    content_type: str = ""  # as declared by the browser (untrusted)
+    date: str = ""  # from the encrypted header
+    size: int = 0  # bytes of content written
+    risks: set[str] = field(default_factory=set)
+    cleaned: Path | None = None  # relative to the output folder
+    clean_problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Say whether the item opened."""
+        return not self.reason
+
+    @property
+    def folder(self) -> str:
+        """The source folder this item belongs to ("" for a rejected entry)."""
+        return self.item.folder if self.item else ""

@@ -1,0 +1,282 @@
+"""Everything the workstation says to an officer, in English and Thai.
+
+Officers are not programmers: one plain line per event, no stack traces, no jargon where a
+word will do. The workstation cannot use Flask-Babel (it imports only `crypto`), so the two
+languages live side by side here; a test checks that every message has both and that their
+{placeholders} agree.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGUAGES = ("th", "en")
+DEFAULT_LANGUAGE = "th"
+LANGUAGE_ENV = "WESTRONG_LANG"
+
+# key: (English, Thai)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # The bundle as a whole
+    "not_a_bundle": (
+        "This is not an export bundle, or it is damaged or incomplete (copy it again).",
+        "ไฟล์นี้ไม่ใช่ชุดข้อมูลส่งออก หรือไฟล์เสียหาย/คัดลอกมาไม่ครบ (กรุณาคัดลอกมาใหม่)",
+    ),
+    "no_manifest": (
+        "The bundle has no list of its contents (manifest.json): it is not an export bundle.",
+        "ชุดข้อมูลไม่มีรายการเนื้อหา (manifest.json) จึงไม่ใช่ชุดข้อมูลส่งออก",
+    ),
+    "bad_manifest": (
+        "The bundle's list of contents (manifest.json) is damaged.",
+        "รายการเนื้อหาของชุดข้อมูล (manifest.json) เสียหาย",
+    ),
+    "unsupported_bundle": (
+        "This bundle was made by another version of WE STRONG Drop: update the workstation.",
+        "ชุดข้อมูลนี้สร้างจาก WE STRONG Drop รุ่นอื่น กรุณาอัปเดตโปรแกรมบนเครื่องนี้",
+    ),
+    # One item
+    "missing": (
+        "listed in the bundle but not in it (the export is incomplete)",
+        "มีอยู่ในรายการแต่ไม่มีไฟล์อยู่ในชุดข้อมูล (ส่งออกมาไม่ครบ)",
+    ),
+    "ambiguous": (
+        "appears twice in the bundle: not opened",
+        "มีไฟล์ชื่อนี้ซ้ำสองครั้งในชุดข้อมูล จึงไม่เปิด",
+    ),
+    "damaged": (
+        "damaged inside the bundle (copy the bundle again)",
+        "ไฟล์ในชุดข้อมูลเสียหาย (กรุณาคัดลอกชุดข้อมูลมาใหม่)",
+    ),
+    "truncated": (
+        "truncated: the file is shorter than the bundle says ({detail} bytes)",
+        "ไฟล์ไม่ครบ: สั้นกว่าที่ระบุไว้ในชุดข้อมูล ({detail} ไบต์)",
+    ),
+    "too_long": (
+        "corrupt: the file is longer than the bundle says ({detail} bytes)",
+        "ไฟล์เสียหาย: ยาวกว่าที่ระบุไว้ในชุดข้อมูล ({detail} ไบต์)",
+    ),
+    "hash_mismatch": (
+        "corrupt: its checksum (SHA-256) does not match the bundle's list",
+        "ไฟล์เสียหาย: ค่าตรวจสอบ (SHA-256) ไม่ตรงกับรายการในชุดข้อมูล",
+    ),
+    "bad_path": (
+        "refused: its name in the bundle's list is not allowed (possible tampering)",
+        "ปฏิเสธ: ชื่อในรายการของชุดข้อมูลไม่ถูกต้อง (อาจถูกดัดแปลง)",
+    ),
+    "manifest_entry": (
+        "refused: its entry in the bundle's list is incomplete or invalid",
+        "ปฏิเสธ: ข้อมูลของรายการนี้ในชุดข้อมูลไม่ครบหรือไม่ถูกต้อง",
+    ),
+    "duplicate": (
+        "refused: listed twice in the bundle's list",
+        "ปฏิเสธ: มีชื่อซ้ำในรายการของชุดข้อมูล",
+    ),
+    "wrong_key": (
+        "not encrypted to this desk key (wrong key file?)",
+        "ไม่ได้เข้ารหัสไว้สำหรับกุญแจของหน่วยรับเรื่องนี้ (ใช้ไฟล์กุญแจผิดหรือไม่)",
+    ),
+    "header_damaged": (
+        "corrupt: the start of the encrypted file is damaged",
+        "ไฟล์เสียหาย: ส่วนต้นของไฟล์ที่เข้ารหัสเสียหาย",
+    ),
+    "header_altered": (
+        "corrupt: the encrypted file's header was altered",
+        "ไฟล์เสียหาย: ส่วนหัวของไฟล์ที่เข้ารหัสถูกแก้ไข",
+    ),
+    "payload_truncated": (
+        "truncated: the encrypted file ends too early; nothing of it was kept",
+        "ไฟล์ไม่ครบ: ไฟล์ที่เข้ารหัสจบก่อนกำหนด จึงไม่ได้เก็บส่วนใดไว้",
+    ),
+    "payload_corrupt": (
+        "corrupt: the encrypted content fails its integrity check; nothing of it was kept",
+        "ไฟล์เสียหาย: เนื้อหาที่เข้ารหัสไม่ผ่านการตรวจสอบความถูกต้อง จึงไม่ได้เก็บส่วนใดไว้",
+    ),
+    "inner_format": (
+        "decrypted, but the content is not in WE STRONG Drop's format",
+        "ถอดรหัสได้ แต่เนื้อหาไม่อยู่ในรูปแบบของ WE STRONG Drop",
+    ),
+    "kind_mismatch": (
+        "the bundle's list and the encrypted item disagree on what it is: not opened",
+        "ประเภทของรายการในชุดข้อมูลไม่ตรงกับข้อมูลที่เข้ารหัส จึงไม่เปิด",
+    ),
+    "write_failed": (
+        "could not be written to the output folder ({detail})",
+        "ไม่สามารถบันทึกลงในโฟลเดอร์ผลลัพธ์ได้ ({detail})",
+    ),
+    # Key files and passphrases
+    "key_missing": (
+        "The key file cannot be read: {detail}",
+        "ไม่สามารถอ่านไฟล์กุญแจได้: {detail}",
+    ),
+    "key_bad": (
+        "This is not a desk key file.",
+        "ไฟล์นี้ไม่ใช่ไฟล์กุญแจของหน่วยรับเรื่อง",
+    ),
+    "key_not_passphrase": (
+        "This key file is encrypted to another key, not protected by a passphrase.",
+        "ไฟล์กุญแจนี้เข้ารหัสไว้ด้วยกุญแจอื่น ไม่ได้ป้องกันด้วยรหัสผ่าน",
+    ),
+    "key_armored": (
+        "This key file is in text (armored) form: use the binary file keygen made.",
+        "ไฟล์กุญแจนี้อยู่ในรูปแบบข้อความ (armor) กรุณาใช้ไฟล์ที่สร้างจากคำสั่ง keygen",
+    ),
+    "key_damaged": (
+        "The key file is damaged: {detail}",
+        "ไฟล์กุญแจเสียหาย: {detail}",
+    ),
+    "wrong_passphrase": (
+        "Wrong passphrase for the key file.",
+        "รหัสผ่านของไฟล์กุญแจไม่ถูกต้อง",
+    ),
+    "passphrase_prompt": ("Passphrase for the key file: ", "รหัสผ่านของไฟล์กุญแจ: "),
+    "passphrase_new": (
+        "New passphrase for the key file (leave empty to get a generated one): ",
+        "ตั้งรหัสผ่านสำหรับไฟล์กุญแจ (เว้นว่างไว้เพื่อให้โปรแกรมสร้างให้): ",
+    ),
+    "passphrase_again": ("The same passphrase again: ", "พิมพ์รหัสผ่านเดิมอีกครั้ง: "),
+    "passphrase_differ": (
+        "The two passphrases differ. Try again.",
+        "รหัสผ่านทั้งสองครั้งไม่ตรงกัน กรุณาลองใหม่",
+    ),
+    "passphrase_short": (
+        "The passphrase is too short: use at least {detail} characters, or a generated one.",
+        "รหัสผ่านสั้นเกินไป: ใช้อย่างน้อย {detail} ตัวอักษร หรือให้โปรแกรมสร้างให้",
+    ),
+    "passphrase_generated": (
+        "Your passphrase (write it down on paper, keep it apart from the key): {detail}",
+        "รหัสผ่านของคุณ (จดลงกระดาษ และเก็บแยกจากไฟล์กุญแจ): {detail}",
+    ),
+    "passphrase_none": (
+        "No passphrase given (no terminal to ask on).",
+        "ไม่ได้ระบุรหัสผ่าน (ไม่มีหน้าจอให้พิมพ์)",
+    ),
+    "passphrase_file": (
+        "The passphrase file cannot be read: {detail}",
+        "ไม่สามารถอ่านไฟล์รหัสผ่านได้: {detail}",
+    ),
+    # keygen
+    "keygen_exists": (
+        "{detail} already exists: keygen never overwrites a key. Choose another name.",
+        "มีไฟล์ {detail} อยู่แล้ว คำสั่ง keygen จะไม่เขียนทับกุญแจเดิม กรุณาเลือกชื่ออื่น",
+    ),
+    "keygen_failed": (
+        "The key could not be saved: {detail}",
+        "ไม่สามารถบันทึกกุญแจได้: {detail}",
+    ),
+    "keygen_done": (
+        "The desk key is saved, protected by your passphrase, in: {detail}",
+        "บันทึกกุญแจของหน่วยรับเรื่องแล้ว (ป้องกันด้วยรหัสผ่าน) ที่: {detail}",
+    ),
+    "keygen_public_file": (
+        "The public key (safe to copy) is also in: {detail}",
+        "กุญแจสาธารณะ (คัดลอกออกไปได้อย่างปลอดภัย) อยู่ในไฟล์: {detail}",
+    ),
+    "keygen_public": ("Public key:  {detail}", "กุญแจสาธารณะ:  {detail}"),
+    "keygen_fingerprint": ("Fingerprint: {detail}", "ลายนิ้วมือกุญแจ: {detail}"),
+    "keygen_register": (
+        "Register the public key in the reviewer interface, then read the fingerprint aloud "
+        "with a colleague to check it. Keep the key file and the passphrase on this offline "
+        "machine; make one backup copy on a USB stick kept in a safe.",
+        "ลงทะเบียนกุญแจสาธารณะในระบบของเจ้าหน้าที่ แล้วอ่านลายนิ้วมือกุญแจออกเสียงกับเพื่อนร่วมงาน"
+        "เพื่อตรวจสอบ เก็บไฟล์กุญแจและรหัสผ่านไว้ในเครื่องที่ไม่เชื่อมต่อเครือข่ายนี้ "
+        "และสำรองไฟล์กุญแจหนึ่งชุดใน USB ที่เก็บไว้ในตู้นิรภัย",
+    ),
+    # open and verify
+    "out_not_empty": (
+        "The output folder {detail} is not empty: choose a new or empty folder.",
+        "โฟลเดอร์ผลลัพธ์ {detail} ไม่ว่าง กรุณาเลือกโฟลเดอร์ใหม่หรือโฟลเดอร์ว่าง",
+    ),
+    "out_failed": (
+        "The output folder cannot be created: {detail}",
+        "ไม่สามารถสร้างโฟลเดอร์ผลลัพธ์ได้: {detail}",
+    ),
+    "bundle_missing": (
+        "The bundle cannot be read: {detail}",
+        "ไม่สามารถอ่านชุดข้อมูลได้: {detail}",
+    ),
+    "opening": (
+        "Opening {detail} items…",
+        "กำลังเปิด {detail} รายการ…",
+    ),
+    "item_failed": ("FAILED {path}: {reason}", "ไม่สำเร็จ {path}: {reason}"),
+    "summary": ("Summary", "สรุป"),
+    "summary_opened": (
+        "Opened {ok} of {total} items.",
+        "เปิดได้ {ok} จาก {total} รายการ",
+    ),
+    "summary_failed": (
+        "{detail} items could not be opened:",
+        "เปิดไม่ได้ {detail} รายการ:",
+    ),
+    "summary_wrong_key": (
+        "No item is for this key: check that you chose the key file of the right desk.",
+        "ไม่มีรายการใดที่เปิดได้ด้วยกุญแจนี้ กรุณาตรวจสอบว่าเลือกไฟล์กุญแจของหน่วยรับเรื่องถูกต้อง",
+    ),
+    "summary_sources": (
+        "Sources: {detail}",
+        "ผู้แจ้ง: {detail} ราย",
+    ),
+    "summary_not_cleaned": (
+        "Files NOT cleaned of metadata (remove it by hand before sharing them):",
+        "ไฟล์ที่ยังไม่ได้ล้างข้อมูลแฝง (ต้องลบเองก่อนส่งต่อให้ผู้อื่น):",
+    ),
+    "summary_no_mat2": (
+        "mat2 is not installed: no file was cleaned of metadata.",
+        "ไม่ได้ติดตั้ง mat2: ยังไม่ได้ล้างข้อมูลแฝงของไฟล์ใดเลย",
+    ),
+    "summary_clean_skipped": (
+        "Metadata cleaning was turned off (--no-clean).",
+        "ปิดการล้างข้อมูลแฝงไว้ (--no-clean)",
+    ),
+    "summary_risky": (
+        "Possibly dangerous files (do not open them on this machine unless you must):",
+        "ไฟล์ที่อาจเป็นอันตราย (อย่าเปิดบนเครื่องนี้ถ้าไม่จำเป็น):",
+    ),
+    "summary_index": (
+        "Open this page to see everything: {detail}",
+        "เปิดหน้านี้เพื่อดูทั้งหมด: {detail}",
+    ),
+    "summary_all_ok": ("Everything opened.", "เปิดได้ครบทุกรายการ"),
+    "verify_ok": (
+        "{ok} of {total} items are intact.",
+        "ไฟล์สมบูรณ์ {ok} จาก {total} รายการ",
+    ),
+    "verify_all_ok": (
+        "The bundle is intact: it can be opened.",
+        "ชุดข้อมูลสมบูรณ์ พร้อมเปิดได้",
+    ),
+    "interrupted": ("Stopped.", "หยุดการทำงานแล้ว"),
+    # Risk reasons (also shown in index.html, in both languages)
+    "executable": ("a program", "เป็นโปรแกรม"),
+    "script": ("a script (runs code)", "เป็นสคริปต์ (สั่งให้ทำงานได้)"),
+    "launcher": ("a shortcut or launcher", "เป็นทางลัดหรือตัวเปิดโปรแกรม"),
+    "web": ("a web page or SVG (can run code)", "เป็นหน้าเว็บหรือ SVG (สั่งให้ทำงานได้)"),
+    "macro": ("an office file with macros", "เป็นไฟล์เอกสารที่มีมาโคร"),
+    "pdf_active": (
+        "a PDF with scripts, launch actions or embedded files",
+        "เป็น PDF ที่มีสคริปต์ คำสั่งเปิดโปรแกรม หรือไฟล์แนบซ่อนอยู่",
+    ),
+    "archive_risky": (
+        "an archive holding programs or scripts",
+        "เป็นไฟล์บีบอัดที่มีโปรแกรมหรือสคริปต์อยู่ข้างใน",
+    ),
+}
+
+
+def language_from_env(environ: dict[str, str] | None = None) -> str:
+    """Return the language chosen in WESTRONG_LANG, or the default (Thai)."""
+    value = (os.environ if environ is None else environ).get(LANGUAGE_ENV, "")
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+class Texts:
+    """Messages in one language: `texts("key", detail=…)`."""
+
+    def __init__(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}")
+        self.language = language
+        self._index = 0 if language == "en" else 1
+
+    def __call__(self, key: str, **values: object) -> str:
+        """Return the message `key`, its {placeholders} filled in."""
+        return MESSAGES[key][self._index].format(**values)
