@@ -5,6 +5,8 @@ cookie holds the token. Either alone is useless: the database cannot open the se
 token is worthless once the row is deleted (logout, expiry).
 """
 
+import base64
+import binascii
 import hashlib
 
 from crypto import _primitives as prim
@@ -18,6 +20,22 @@ _VERSION = b"\x01"
 def new_token() -> bytes:
     """Return a fresh random session token."""
     return prim.random_bytes(TOKEN_SIZE)
+
+
+def encode_token(token: bytes) -> str:
+    """Return the cookie or header form of a token."""
+    return base64.urlsafe_b64encode(token).decode("ascii")
+
+
+def decode_token(value: str | None) -> bytes | None:
+    """Return the token a cookie or header carries, or None if it is not a well-formed one."""
+    if not value:
+        return None
+    try:
+        token = base64.urlsafe_b64decode(value.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+    return token if len(token) == TOKEN_SIZE else None
 
 
 def token_hash(token: bytes) -> str:

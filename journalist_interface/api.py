@@ -17,10 +17,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, HTTPException, Unauthorized
 
 from crypto.errors import BusyError, CryptoError
-from crypto.gate import Gate
 from crypto.header import read_header
 from journalist_interface import cases, sessions, signin
-from journalist_interface.context import blobs, config, hasher, now, reviewer
+from journalist_interface.context import blobs, config, now, reviewer, sign_in
 from store import repository as repo
 from store.cases import InboxFilter, inbox
 from store.models import CaseStatus, Conclusion, Reply, Source, Submission
@@ -78,29 +77,11 @@ def spec() -> ResponseReturnValue:
 def token() -> ResponseReturnValue:
     body = _json()
     username, words, code = (_text(body, k) for k in ("username", "passphrase", "token"))
-    gate: Gate = current_app.extensions["westrong_signin_gate"]
-    moment = now()
     with transaction() as session:
         try:
-            who = gate.run(
-                lambda: signin.sign_in(
-                    session,
-                    username,
-                    words,
-                    code,
-                    moment,
-                    current_app.extensions["westrong_dummy_hash"],
-                    current_app.extensions["westrong_unknown_accounts"],
-                    hasher(),
-                )
-            )
+            value = sign_in(session, username, words, code, "api")
         except signin.SignInError:
-            repo.audit(
-                session, repo.reviewer_by_username(session, username), "login_failed", detail="api"
-            )
             return jsonify(error="unauthorized"), 401
-        value = sessions.start(session, config(), who, moment, "api")
-        repo.audit(session, who, "login", detail="api")
     return jsonify(token=value), 201
 
 

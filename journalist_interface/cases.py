@@ -157,22 +157,16 @@ def _shred(blobs: BlobStore, name: str) -> None:
         blobs.secure_delete(name)
 
 
-def delete_submission(db: Session, blobs: BlobStore, reviewer: Reviewer, item: Submission) -> None:
-    """Delete a submission row and securely delete its blob."""
+def delete_item(
+    db: Session, blobs: BlobStore, reviewer: Reviewer, item: Submission | Reply
+) -> None:
+    """Delete a submission or reply row and securely delete its blob."""
     designation = item.source.designation
     db.delete(item)
     db.flush()
     _shred(blobs, item.blob_name)
-    repo.audit(db, reviewer, "delete_submission", designation, f"#{item.id}")
-
-
-def delete_reply(db: Session, blobs: BlobStore, reviewer: Reviewer, reply: Reply) -> None:
-    """Delete a reply row and securely delete its blob."""
-    designation = reply.source.designation
-    db.delete(reply)
-    db.flush()
-    _shred(blobs, reply.blob_name)
-    repo.audit(db, reviewer, "delete_reply", designation, f"#{reply.id}")
+    action = "delete_reply" if isinstance(item, Reply) else "delete_submission"
+    repo.audit(db, reviewer, action, designation, f"#{item.id}")
 
 
 def delete_source(db: Session, blobs: BlobStore, reviewer: Reviewer, source: Source) -> None:

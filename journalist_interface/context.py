@@ -9,9 +9,13 @@ from typing import Any, TypeVar, cast
 
 from argon2 import PasswordHasher
 from flask import current_app, g
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden
 
 from config import Config
+from crypto.gate import Gate
+from journalist_interface import sessions, signin
+from store import repository as repo
 from store.blobs import BlobStore
 from store.models import Reviewer
 
@@ -45,6 +49,36 @@ def reviewer() -> Reviewer:
     """Return the signed-in reviewer (set by the app's before_request hook)."""
     value: Reviewer = g.reviewer
     return value
+
+
+def sign_in(db: Session, username: str, passphrase: str, code: str, kind: str) -> str:
+    """Check the three factors through the sign-in gate; audit; return a new session token.
+
+    Raise signin.SignInError (after auditing the failure) when they do not match.
+    """
+    extensions = current_app.extensions
+    gate: Gate = extensions["westrong_signin_gate"]
+    moment = now()
+    try:
+        who = gate.run(
+            lambda: signin.sign_in(
+                db,
+                username,
+                passphrase,
+                code,
+                moment,
+                extensions["westrong_dummy_hash"],
+                extensions["westrong_unknown_accounts"],
+                hasher(),
+            )
+        )
+    except signin.SignInError:
+        found = repo.reviewer_by_username(db, username.strip())
+        detail = ("" if found else "unknown account") + (" (api)" if kind == "api" else "")
+        repo.audit(db, found, "login_failed", detail=detail.strip())
+        raise
+    repo.audit(db, who, "login", detail="api" if kind == "api" else "")
+    return sessions.start(db, config(), who, moment, kind)
 
 
 def admin_only(view: F) -> F:

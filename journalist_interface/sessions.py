@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 
 from sqlalchemy import delete, select
@@ -33,24 +31,14 @@ def start(db: Session, config: Config, reviewer: Reviewer, now: dt.datetime, kin
             expires_at=now + dt.timedelta(hours=config.reviewer_session_absolute_hours),
         )
     )
-    return base64.urlsafe_b64encode(token).decode("ascii")
-
-
-def _decode(value: str | None) -> bytes | None:
-    if not value:
-        return None
-    try:
-        token = base64.urlsafe_b64decode(value.encode("ascii"))
-    except (binascii.Error, ValueError, UnicodeEncodeError):
-        return None
-    return token if len(token) == session_seal.TOKEN_SIZE else None
+    return session_seal.encode_token(token)
 
 
 def find(
     db: Session, config: Config, value: str | None, now: dt.datetime, kind: str
 ) -> ReviewerSession | None:
     """Return the live session for a token, touching its idle clock; expired ones are deleted."""
-    token = _decode(value)
+    token = session_seal.decode_token(value)
     if token is None:
         return None
     row = db.scalar(
@@ -76,7 +64,7 @@ def find(
 
 def end(db: Session, value: str | None) -> None:
     """Delete the session for a token."""
-    token = _decode(value)
+    token = session_seal.decode_token(value)
     if token is not None:
         db.execute(
             delete(ReviewerSession).where(

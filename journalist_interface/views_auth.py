@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     g,
     make_response,
     redirect,
@@ -16,9 +15,8 @@ from flask.typing import ResponseReturnValue
 
 from crypto import passphrase as passphrases
 from crypto.errors import PassphraseMismatchError
-from crypto.gate import Gate
 from journalist_interface import sessions, signin
-from journalist_interface.context import config, hasher, now, reviewer
+from journalist_interface.context import config, hasher, reviewer, sign_in
 from journalist_interface.forms import ActionForm, SignInForm
 from store import repository as repo
 from webcommon.db import transaction
@@ -43,31 +41,19 @@ def login() -> ResponseReturnValue:
         return render_template("reviewer/login.html", form=form), (
             400 if request.method == "POST" else 200
         )
-    gate: Gate = current_app.extensions["westrong_signin_gate"]
-    moment = now()
     with transaction() as db:
         try:
-            who = gate.run(
-                lambda: signin.sign_in(
-                    db,
-                    form.username.data or "",
-                    form.passphrase.data or "",
-                    form.token.data or "",
-                    moment,
-                    current_app.extensions["westrong_dummy_hash"],
-                    current_app.extensions["westrong_unknown_accounts"],
-                    hasher(),
-                )
+            token = sign_in(
+                db,
+                form.username.data or "",
+                form.passphrase.data or "",
+                form.token.data or "",
+                "web",
             )
         except signin.SignInError as failed:
-            found = repo.reviewer_by_username(db, (form.username.data or "").strip())
-            repo.audit(db, found, "login_failed", detail="" if found else "unknown account")
-            locked = failed.locked_until
             return render_template(
-                "reviewer/login.html", form=form, failed=True, locked_until=locked
+                "reviewer/login.html", form=form, failed=True, locked_until=failed.locked_until
             ), 401
-        token = sessions.start(db, config(), who, moment, "web")
-        repo.audit(db, who, "login")
     response = make_response(redirect(url_for("cases.inbox"), code=303))
     _cookie(response, token)
     return response

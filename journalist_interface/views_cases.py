@@ -270,7 +270,7 @@ def delete_submission(source_id: int, item_id: int) -> ResponseReturnValue:
             "reviewer/confirm_delete.html", form=form, what="submission", source=source, item=item
         )
     with transaction() as session:
-        cases.delete_submission(session, blobs(), reviewer(), item)
+        cases.delete_item(session, blobs(), reviewer(), item)
     return _back(source)
 
 
@@ -284,5 +284,5 @@ def delete_reply(source_id: int, reply_id: int) -> ResponseReturnValue:
             "reviewer/confirm_delete.html", form=form, what="reply", source=source, item=item
         )
     with transaction() as session:
-        cases.delete_reply(session, blobs(), reviewer(), item)
+        cases.delete_item(session, blobs(), reviewer(), item)
     return _back(source)

@@ -7,8 +7,6 @@ row does not record when the source last acted (docs/decisions/008).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hmac
 from dataclasses import dataclass
@@ -72,18 +70,11 @@ def start(db: Session, config: Config, source: Source, reply_identity: Identity)
             expires_at=_expiry(config),
         )
     )
-    return base64.urlsafe_b64encode(token).decode("ascii")
+    return session_seal.encode_token(token)
 
 
 def _token() -> bytes | None:
-    value = request.cookies.get(COOKIE)
-    if not value:
-        return None
-    try:
-        token = base64.urlsafe_b64decode(value.encode("ascii"))
-    except (binascii.Error, ValueError, UnicodeEncodeError):
-        return None
-    return token if len(token) == session_seal.TOKEN_SIZE else None
+    return session_seal.decode_token(request.cookies.get(COOKIE))
 
 
 def has_cookie() -> bool:

@@ -226,3 +226,26 @@ def test_delete_case_removes_rows_and_blobs(world: World) -> None:
     assert "delete_source" in actions
     for name in names:
         assert not world.blobs.exists(name)
+
+
+def test_delete_one_submission_and_one_reply(world: World) -> None:
+    client = sign_in(world, "somchai")
+    case = world.cases["nacc"]
+    token = token_of(client, f"/cases/{case}")
+    client.post(f"/cases/{case}/reply", data={"csrf_token": token, "message": "ลบได้"})
+    with world.session() as s:
+        item = s.scalars(select(Submission).where(Submission.source_id == case)).first()
+        reply = s.scalars(select(Reply)).first()
+        assert item is not None
+        assert reply is not None
+        targets = [
+            (f"/cases/{case}/submissions/{item.id}/delete", item.blob_name),
+            (f"/cases/{case}/replies/{reply.id}/delete", reply.blob_name),
+        ]
+    for url, blob in targets:
+        assert world.blobs.exists(blob)
+        assert client.post(url, data={"csrf_token": token}).status_code == 303
+        assert not world.blobs.exists(blob)
+    with world.session() as s:
+        actions = s.scalars(select(AuditEvent.action)).all()
+    assert {"delete_submission", "delete_reply"} <= set(actions)
