@@ -18,7 +18,6 @@ from journalist_interface.context import config, now
 from journalist_interface.views_admin import bp as admin_bp
 from journalist_interface.views_auth import bp as auth_bp
 from journalist_interface.views_cases import bp as cases_bp
-from store.blobs import BlobStore
 from webcommon.app import base_app
 from webcommon.branding import init_branding
 from webcommon.db import init_db, transaction
@@ -35,7 +34,6 @@ def create_app(config: Config) -> Flask:
     init_i18n(app)
     init_db(app, config)
     init_branding(app)
-    app.extensions["westrong_blobs"] = BlobStore(config.store_root)
     # Argon2 checks cost ~64 MiB and a few hundred ms each: bound them like codename ones.
     app.extensions["westrong_signin_gate"] = Gate(concurrency=2, per_second=10)
     hasher = passphrases.make_hasher(config.passphrase_time_cost, config.passphrase_memory_kib)

@@ -12,26 +12,17 @@ from flask import current_app, g
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden
 
-from config import Config
 from crypto.gate import Gate
 from journalist_interface import sessions, signin
 from store import repository as repo
-from store.blobs import BlobStore
 from store.models import Reviewer
+from webcommon.app import current_blobs, current_config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def config() -> Config:
-    """Return the app's configuration."""
-    value: Config = current_app.extensions["westrong_config"]
-    return value
-
-
-def blobs() -> BlobStore:
-    """Return the ciphertext store."""
-    value: BlobStore = current_app.extensions["westrong_blobs"]
-    return value
+config = current_config
+blobs = current_blobs
 
 
 def hasher() -> PasswordHasher:

@@ -9,7 +9,6 @@ from config import Config, load_config
 from crypto.errors import BusyError
 from crypto.gate import Gate
 from source_interface.views import bp
-from store.blobs import BlobStore
 from webcommon.app import base_app
 from webcommon.branding import init_branding
 from webcommon.db import init_db
@@ -28,7 +27,6 @@ def create_app(config: Config) -> Flask:
     init_i18n(app)
     init_db(app, config)
     init_branding(app)
-    app.extensions["westrong_blobs"] = BlobStore(config.store_root)
     app.extensions["westrong_gate"] = Gate(
         concurrency=config.kdf_concurrency, per_second=config.kdf_per_second
     )

@@ -23,7 +23,6 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
 
-from config import Config
 from crypto import codename as codenames
 from crypto.codename import Language
 from crypto.gate import Gate
@@ -39,9 +38,9 @@ from source_interface.forms import (
 )
 from source_interface.statuses import EXPLANATIONS
 from store import repository as repo
-from store.blobs import BlobStore
 from store.models import Desk, Reply
 from webcommon import uploads
+from webcommon.app import current_blobs, current_config
 from webcommon.db import db, transaction
 from webcommon.i18n import current_language
 from webcommon.settings import current as current_settings
@@ -50,14 +49,8 @@ bp = Blueprint("source", __name__)
 FEEDBACK_MONTHS = 3
 
 
-def _config() -> Config:
-    config: Config = current_app.extensions["westrong_config"]
-    return config
-
-
-def _blobs() -> BlobStore:
-    blobs: BlobStore = current_app.extensions["westrong_blobs"]
-    return blobs
+_config = current_config
+_blobs = current_blobs
 
 
 def _derive(codename: str) -> SourceIdentity:

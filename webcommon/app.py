@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, current_app, render_template
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from config import Config
+from store.blobs import BlobStore
 from webcommon.headers import add_security_headers
 from webcommon.requests import NoSpoolRequest
 
@@ -45,11 +46,24 @@ def base_app(import_name: str, config: Config, secret_key: bytes) -> Flask:
         MAX_CONTENT_LENGTH=config.max_upload_bytes,
     )
     app.extensions["westrong_config"] = config
+    app.extensions["westrong_blobs"] = BlobStore(config.store_root)
     app.register_blueprint(shared)
     app.after_request(add_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)
     return app
+
+
+def current_config() -> Config:
+    """Return the running app's configuration."""
+    config: Config = current_app.extensions["westrong_config"]
+    return config
+
+
+def current_blobs() -> BlobStore:
+    """Return the running app's ciphertext store."""
+    blobs: BlobStore = current_app.extensions["westrong_blobs"]
+    return blobs
 
 
 def _http_error(error: HTTPException) -> tuple[str, int]:
