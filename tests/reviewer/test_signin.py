@@ -135,3 +135,21 @@ def test_global_budget_answers_busy_at_once(world: World) -> None:
     statuses = [attempt(world, "ghost", "x", "1")[0] for _ in range(4)]
     assert statuses[:2] == [401, 401]
     assert 503 in statuses[2:]
+
+
+def test_idle_and_absolute_expiry(world: World) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    for column in ("last_seen_at", "expires_at"):
+        client = sign_in(world, "somchai", offset=0 if column == "last_seen_at" else 1)
+        assert client.get("/").status_code == 200
+        with world.session() as s, s.begin():
+            s.execute(update(ReviewerSession).values({column: long_ago}))
+        response = client.get("/")
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith("/login")
+        with world.session() as s:
+            assert s.scalar(select(func.count(ReviewerSession.id))) == 0
