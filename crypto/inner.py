@@ -77,35 +77,38 @@ class InnerWriter:
 
 
 class _Reader:
-    """Read exact byte counts from an iterator of chunks."""
+    """Read exact byte counts from an iterator of chunks (a bytearray: appends are cheap)."""
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
-        self._buffer = b""
+        self._buffer = bytearray()
 
-    def read(self, size: int) -> bytes:
+    def _fill(self, size: int, message: str) -> None:
         while len(self._buffer) < size:
             chunk = next(self._chunks, None)
             if chunk is None:
-                raise InnerFormatError("plaintext ends too early")
+                raise InnerFormatError(message)
             self._buffer += chunk
-        data, self._buffer = self._buffer[:size], self._buffer[size:]
+
+    def read(self, size: int) -> bytes:
+        self._fill(size, "plaintext ends too early")
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
         return data
 
     def readline(self, limit: int) -> bytes:
-        while b"\n" not in self._buffer:
+        while (end := self._buffer.find(b"\n")) < 0:
             if len(self._buffer) > limit:
                 raise InnerFormatError("header line too long")
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                raise InnerFormatError("plaintext ends inside the header")
-            self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
+            self._fill(len(self._buffer) + 1, "plaintext ends inside the header")
+        line = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
         return line
 
     def rest(self) -> Iterator[bytes]:
         if self._buffer:
-            yield self._buffer
+            yield bytes(self._buffer)
+            self._buffer.clear()
         yield from self._chunks
 
 
