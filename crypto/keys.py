@@ -54,13 +54,13 @@ class Identity:
 
     @classmethod
     def parse(cls, text: str) -> Identity:
-        """Parse an `AGE-SECRET-KEY-1…` string; only uppercase is accepted, as age does."""
+        """Parse an identity string (`AGE-SECRET-KEY-` + bech32); only uppercase, as age does."""
         text = text.strip()
         if text != text.upper():
             raise KeyEncodingError("age identities are uppercase")
         hrp, data = bech32.decode(text)
         if hrp != IDENTITY_HRP:
-            raise KeyEncodingError("not an AGE-SECRET-KEY-1 identity")
+            raise KeyEncodingError("not an age identity (AGE-SECRET-KEY-…)")
         return cls(data)
 
     @property
@@ -69,7 +69,7 @@ class Identity:
         return Recipient(prim.x25519_base(self.secret_key))
 
     def encode(self) -> str:
-        """Return the `AGE-SECRET-KEY-1…` string (keep it secret)."""
+        """Return the identity string, `AGE-SECRET-KEY-` + bech32 (keep it secret)."""
         return bech32.encode(IDENTITY_HRP, self.secret_key).upper()
 
 

@@ -9,6 +9,7 @@ import pytest
 import manage
 from config import load_config
 from crypto import passphrase
+from crypto.keys import Identity
 from store import repository as repo
 from store.db import make_engine, session_factory
 
@@ -25,7 +26,7 @@ def test_init_dev_creates_everything(instance: Path) -> None:
     config = load_config({"WESTRONG_CONFIG": str(instance / "config.toml")})
     assert config.store_root.is_dir()
     key = (instance / "workstation" / "dev-desk.key").read_text()
-    assert "AGE-SECRET-KEY-1" in key
+    assert Identity.parse(key.splitlines()[-1])
     assert (instance / "config.toml").stat().st_mode & 0o077 == 0
     with session_factory(make_engine(config.database_url))() as session:
         desk = repo.desk_by_slug(session, "dev-desk")

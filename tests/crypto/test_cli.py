@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from crypto.keys import IDENTITY_HRP
+
 CLI = [sys.executable, "-m", "crypto"]
 
 
@@ -30,7 +32,7 @@ def test_keygen_to_stdout_prints_public_key_comment_then_identity() -> None:
     lines = result.stdout.decode().splitlines()
     assert result.returncode == 0
     assert lines[-2].startswith("# public key: age1")
-    assert lines[-1].startswith("AGE-SECRET-KEY-1")
+    assert lines[-1].startswith(IDENTITY_HRP.upper() + "1")
 
 
 def test_keygen_refuses_to_overwrite(key: Path) -> None:
@@ -56,7 +58,7 @@ def test_file_round_trip_with_several_recipients(key: Path, tmp_path: Path) -> N
     "args",
     [
         ("encrypt", "-r", "age1notarecipient"),
-        ("encrypt", "-r", "AGE-SECRET-KEY-1QQQQ"),
+        ("encrypt", "-r", IDENTITY_HRP.upper() + "1QQQQ"),
         ("decrypt", "-i", "/nonexistent/identity"),
         ("frobnicate",),
     ],
