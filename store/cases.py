@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from store.models import CaseStatus, Source, Submission
 
@@ -88,7 +88,10 @@ def inbox(
     total: int = session.scalar(_filtered(select(func.count(Source.id)), f, today)) or 0
     order = SORTS.get(f.sort, SORTS["activity"])
     rows: Sequence[Source] = session.scalars(
-        base.order_by(order, Source.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        base.options(selectinload(Source.desk), selectinload(Source.assignee))
+        .order_by(order, Source.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     ids = [s.id for s in rows]
     unread: dict[int, int] = dict(
