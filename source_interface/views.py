@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import (
@@ -46,7 +45,6 @@ from webcommon.i18n import current_language
 from webcommon.settings import current as current_settings
 
 bp = Blueprint("source", __name__)
-FEEDBACK_MONTHS = 3
 
 
 _config = current_config
@@ -156,24 +154,6 @@ def login() -> ResponseReturnValue:
     return response
 
 
-def _deadlines(source: Any) -> dict[str, dt.date | None]:
-    feedback = source.feedback_due_on
-    if feedback is None and source.acknowledged_on is not None:
-        feedback = _add_months(source.acknowledged_on, FEEDBACK_MONTHS)
-    return {"acknowledge_by": source.acknowledge_due_on, "feedback_by": feedback}
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def _render_lookup(form: TipForm, status: int = 200, **extra: Any) -> tuple[str, int]:
     extra.setdefault("settings", current_settings())
     signed = _signed_in()
@@ -190,7 +170,6 @@ def _render_lookup(form: TipForm, status: int = 200, **extra: Any) -> tuple[str,
         source=source,
         replies=replies,
         status_words=status_words,
-        deadlines=_deadlines(source),
         reply_form=ReplyDeleteForm(),
         logout_form=LogoutForm(),
         **extra,

@@ -249,3 +249,12 @@ def test_delete_one_submission_and_one_reply(world: World) -> None:
     with world.session() as s:
         actions = s.scalars(select(AuditEvent.action)).all()
     assert {"delete_submission", "delete_reply"} <= set(actions)
+
+
+def test_feedback_deadline_is_three_calendar_months_clamped() -> None:
+    from journalist_interface.cases import add_months
+
+    assert add_months(dt.date(2026, 1, 31), 3) == dt.date(2026, 4, 30)
+    assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
+    assert add_months(dt.date(2027, 11, 29), 3) == dt.date(2028, 2, 29)
+    assert add_months(dt.date(2026, 5, 15), 3) == dt.date(2026, 8, 15)

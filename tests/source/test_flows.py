@@ -20,6 +20,7 @@ from werkzeug.test import encode_multipart
 from crypto import age
 from crypto.inner import InnerWriter, open_inner
 from crypto.keys import Recipient
+from journalist_interface.cases import add_months
 from store.models import Reply, Source, SourceSession, Submission, SubmissionKind
 from tests.conftest import require_tool
 from tests.source.conftest import Instance, csrf, new_source
@@ -505,6 +506,8 @@ def test_replies_and_status_show_and_can_be_deleted(
         )
         source.status = "acknowledged"  # type: ignore[assignment]
         source.acknowledged_on = dt.date(2026, 1, 31)
+        # As the reviewer interface's workflow sets it: 3 months on, clamped to April's end.
+        source.feedback_due_on = add_months(source.acknowledged_on, 3)
     client.get("/language/en")
     page = client.get("/lookup").get_data(as_text=True)
     assert "ได้รับเรื่องแล้ว ขอบคุณครับ" in page
