@@ -63,8 +63,8 @@ def sign_in(db: Session, username: str, passphrase: str, code: str, kind: str) -
                 hasher(),
             )
         )
-    except signin.SignInError:
-        found = repo.reviewer_by_username(db, username.strip())
+    except signin.SignInError as failed:
+        found = failed.account
         detail = ("" if found else "unknown account") + (" (api)" if kind == "api" else "")
         repo.audit(db, found, "login_failed", detail=detail.strip())
         raise

@@ -26,11 +26,15 @@ TOTP_STEP = 30
 
 
 class SignInError(Exception):
-    """Sign-in failed; `locked_until` is set when the account is (now) locked."""
+    """Sign-in failed; `locked_until` is set when the account is (now) locked, `account` when
+    the username names one (for the audit log; disabled accounts included)."""
 
-    def __init__(self, locked_until: dt.datetime | None = None) -> None:
+    def __init__(
+        self, locked_until: dt.datetime | None = None, account: Reviewer | None = None
+    ) -> None:
         super().__init__("sign-in failed")
         self.locked_until = locked_until
+        self.account = account
 
 
 @dataclass
@@ -86,9 +90,8 @@ def sign_in(
     hasher: PasswordHasher,
 ) -> Reviewer:
     """Check the three factors; return the reviewer or raise SignInError (the caller commits)."""
-    reviewer = repo.reviewer_by_username(db, username.strip())
-    if reviewer is not None and not reviewer.active:
-        reviewer = None
+    account = repo.reviewer_by_username(db, username.strip())
+    reviewer = account if account is not None and account.active else None
     state = unknown.get(username) if reviewer is None else None
     if reviewer is not None:
         locked_until = _as_utc(reviewer.locked_until)
@@ -96,19 +99,18 @@ def sign_in(
         locked_until = state.locked_until if state else None
     stored = reviewer.passphrase_hash if reviewer else dummy_hash
     try:
-        passphrases.verify(
-            stored, passphrase, hasher
-        )  # always run: the same work for every username
+        # Always run: the same work for every username.
+        passphrases.verify(stored, passphrase, hasher)
         good_passphrase = reviewer is not None
     except PassphraseMismatchError:
         good_passphrase = False
     if locked_until is not None and locked_until > now:
-        raise SignInError(locked_until)
+        raise SignInError(locked_until, account)
     counter = None
     if good_passphrase and reviewer is not None:
         counter = totp_counter(reviewer.totp_secret, code, now, reviewer.last_totp_counter)
     if reviewer is None or counter is None:
-        raise SignInError(_fail(reviewer, state, now))
+        raise SignInError(_fail(reviewer, state, now), account)
     reviewer.failed_logins = 0
     reviewer.locked_until = None
     reviewer.last_totp_counter = counter
