@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,26 +81,27 @@ def free_port() -> int:
         return port
 
 
-class Server:
-    """A fresh development instance (temporary folder) served by gunicorn on 127.0.0.1."""
+class Gunicorn:
+    """gunicorn serving one app on 127.0.0.1 until the with-block ends.
+
+    Ready once `ready_path` answers 200 and all workers have started.
+    """
 
     def __init__(
         self,
-        gunicorn_args: Sequence[str],
-        app: str = "source_interface.app:from_environment()",
-        env: Mapping[str, str] | None = None,
+        app: str,
+        args: Sequence[str],
+        env: Mapping[str, str],
+        log: Path,
         workers: int = 1,
+        ready_path: str = "/",
     ) -> None:
-        self._args, self._app, self._env, self.workers_wanted = gunicorn_args, app, env, workers
-        self.dir = Path(tempfile.mkdtemp(prefix="westrong-bench-"))
+        self._app, self._args, self._env, self._log = app, list(args), dict(env), log
+        self.workers_wanted, self._ready_path = workers, ready_path
         self.port = free_port()
         self._proc: subprocess.Popen[bytes] | None = None
 
-    @property
-    def store_root(self) -> Path:
-        return self.dir / "store"
-
-    def __enter__(self) -> Server:
+    def __enter__(self) -> Self:
         try:
             self._start()
         except BaseException:
@@ -108,37 +110,29 @@ class Server:
         return self
 
     def _start(self) -> None:
-        python = str(VENV_BIN / "python")
-        subprocess.run(
-            [python, "manage.py", "init-dev", "--instance", str(self.dir)],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        env = {**os.environ, "WESTRONG_CONFIG": str(self.dir / "config.toml"), **(self._env or {})}
-        log = open(self.dir / "gunicorn.log", "wb")  # noqa: SIM115 (closed with the process)
-        self._proc = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                *self._args,
-                self._app,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
+        with open(self._log, "wb") as log:
+            self._proc = subprocess.Popen(
+                [
+                    str(VENV_BIN / "gunicorn"),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    *self._args,
+                    self._app,
+                ],
+                cwd=ROOT,
+                env=self._env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise RuntimeError("gunicorn exited:\n" + self.log_tail())
             try:
-                if Client(self.port).get("/").status == 200 and (
-                    len(self.worker_pids()) >= self.workers_wanted
-                ):
+                client = Client(self.port, timeout=5)
+                ready = client.get(self._ready_path).status == 200
+                client.close()
+                if ready and len(self.worker_pids()) >= self.workers_wanted:
                     return
             except OSError:
                 pass
@@ -146,7 +140,7 @@ class Server:
         raise RuntimeError("gunicorn did not answer in 60 s:\n" + self.log_tail())
 
     def log_tail(self) -> str:
-        return (self.dir / "gunicorn.log").read_text("utf-8", "replace")[-3000:]
+        return self._log.read_text("utf-8", "replace")[-3000:]
 
     @property
     def master_pid(self) -> int:
@@ -156,7 +150,9 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """gunicorn's workers: the master's children."""
-        pid = self.master_pid
+        if self._proc is None:
+            return []
+        pid = self._proc.pid
         try:
             with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
                 return [int(p) for p in f.read().split()]
@@ -176,6 +172,42 @@ class Server:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait()
+
+
+class Server(Gunicorn):
+    """A fresh development instance (temporary folder) served by gunicorn on 127.0.0.1."""
+
+    def __init__(
+        self,
+        gunicorn_args: Sequence[str],
+        app: str = "source_interface.app:from_environment()",
+        env: Mapping[str, str] | None = None,
+        workers: int = 1,
+    ) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="westrong-bench-"))
+        full_env = {**os.environ, "WESTRONG_CONFIG": str(self.dir / "config.toml"), **(env or {})}
+        super().__init__(app, gunicorn_args, full_env, self.dir / "gunicorn.log", workers)
+
+    @property
+    def store_root(self) -> Path:
+        return self.dir / "store"
+
+    def _start(self) -> None:
+        subprocess.run(
+            [str(VENV_BIN / "python"), "manage.py", "init-dev", "--instance", str(self.dir)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        super()._start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        super().__exit__(exc_type, exc, tb)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

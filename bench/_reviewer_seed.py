@@ -1,10 +1,9 @@
 """Shared parts of the reviewer-interface benches: a throwaway instance configured through
 WESTRONG_* variables, desks and reviewer accounts seeded straight through `store`, TOTP codes,
-the sign-in flow over HTTP, and gunicorn serving the reviewer app.
+the sign-in flow over HTTP, and gunicorn serving the reviewer app (`_harness.Gunicorn`,
+ready at /login).
 
-Not a bench itself (the leading underscore). The client side reuses `_harness` (Client, csrf,
-machine, ...). `_harness.Server` does not fit the reviewer app: it runs `init-dev` and waits
-for GET / to answer 200, which the reviewer interface answers with 303 (to /login).
+Not a bench itself (the leading underscore).
 """
 
 from __future__ import annotations
@@ -13,17 +12,14 @@ import datetime as dt
 import os
 import secrets
 import shutil
-import signal
-import subprocess
 import tempfile
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 import pyotp
-from _harness import VENV_BIN, Client, csrf, free_port
+from _harness import Client, Gunicorn, csrf
 from sqlalchemy import Engine, insert
 
 from config import Config, load_config
@@ -161,81 +157,19 @@ def http_sign_in(client: Client, account: Account, offset: int = 0) -> int:
     return client.post_form("/login", sign_in_fields(token, account, offset)).status
 
 
-class ReviewerServer:
-    """The reviewer interface of an instance under gunicorn on 127.0.0.1."""
+class ReviewerServer(Gunicorn):
+    """The reviewer interface of an instance under gunicorn on 127.0.0.1 (ready at /login)."""
 
     def __init__(
         self, instance: Instance, workers: int = 1, extra_args: Sequence[str] = ()
     ) -> None:
-        self.instance, self.workers_wanted, self._extra = instance, workers, list(extra_args)
-        self.port = free_port()
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log = instance.dir / f"gunicorn-{self.port}.log"
-
-    def __enter__(self) -> ReviewerServer:
-        try:
-            self._start()
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
-
-    def _start(self, env: Mapping[str, str] | None = None) -> None:
-        with open(self._log, "wb") as log:
-            self._proc = subprocess.Popen(
-                [
-                    str(VENV_BIN / "gunicorn"),
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    str(self.workers_wanted),
-                    *self._extra,
-                    "journalist_interface.app:from_environment()",
-                ],
-                cwd=ROOT,
-                env={**os.environ, **self.instance.env, **(env or {})},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                raise RuntimeError("gunicorn exited:\n" + self.log_tail())
-            try:
-                client = Client(self.port, timeout=5)
-                ready = client.get("/login").status == 200
-                client.close()
-                if ready and len(self.worker_pids()) >= self.workers_wanted:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("gunicorn did not answer in 60 s:\n" + self.log_tail())
-
-    def log_tail(self) -> str:
-        return self._log.read_text("utf-8", "replace")[-3000:]
-
-    def worker_pids(self) -> list[int]:
-        """gunicorn's workers: the master's children."""
-        if self._proc is None:
-            return []
-        pid = self._proc.pid
-        try:
-            with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
-                return [int(p) for p in f.read().split()]
-        except FileNotFoundError:
-            return []
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.send_signal(signal.SIGTERM)
-            try:
-                self._proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+        self.instance = instance
+        port_log = instance.dir / f"gunicorn-{secrets.token_hex(4)}.log"
+        super().__init__(
+            "journalist_interface.app:from_environment()",
+            ["--workers", str(workers), *extra_args],
+            {**os.environ, **instance.env},
+            port_log,
+            workers,
+            ready_path="/login",
+        )
