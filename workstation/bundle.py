@@ -24,6 +24,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
 
+from workstation.errors import WorkstationError
+
 FORMAT = "westrong-drop/bundle/v1"
 MANIFEST = "manifest.json"
 KINDS = ("message", "file", "reply")
@@ -50,22 +52,12 @@ class Readable(Protocol):
     def readline(self, limit: int = -1, /) -> bytes: ...
 
 
-class BundleError(Exception):
+class BundleError(WorkstationError):
     """The bundle as a whole cannot be read; `reason` names the message to show."""
 
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
 
-
-class ItemError(Exception):
+class ItemError(WorkstationError):
     """One item cannot be opened; `reason` names the message to show. Other items go on."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True)

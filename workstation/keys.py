@@ -22,6 +22,7 @@ from crypto.fingerprint import fingerprint
 from crypto.header import read_header
 from crypto.keys import Identity, parse_identity_file
 from workstation import output
+from workstation.errors import WorkstationError
 
 MIN_PASSPHRASE = 12  # characters; a generated one has seven words (90 bits)
 _MAX_KEY_FILE = 64 * 1024
@@ -29,13 +30,8 @@ _AGE_MAGIC = b"age-encryption.org/"
 _ARMOR = b"-----BEGIN AGE ENCRYPTED FILE-----"
 
 
-class KeyFileError(Exception):
+class KeyFileError(WorkstationError):
     """The key file cannot be used; `reason` names the message to show."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True)
