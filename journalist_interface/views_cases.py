@@ -33,7 +33,7 @@ from journalist_interface.forms import (
 from store import repository as repo
 from store.cases import InboxFilter
 from store.cases import inbox as inbox_query
-from store.models import CaseStatus, Conclusion, Reviewer, Source, Submission
+from store.models import CaseStatus, Conclusion, Reply, Reviewer, Source, Submission
 from webcommon.db import db, transaction
 from webcommon.i18n import current_language
 from webcommon.places import BY_CODE
@@ -260,29 +260,27 @@ def delete_case(source_id: int) -> ResponseReturnValue:
     return redirect(url_for("cases.inbox"), code=303)
 
 
-@bp.route("/cases/<id:source_id>/submissions/<id:item_id>/delete", methods=["GET", "POST"])
-def delete_submission(source_id: int, item_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
-    item = cases.submission_for(db(), reviewer(), source, item_id)
+def _confirm_then_delete(
+    source: Source, item: Submission | Reply, what: str
+) -> ResponseReturnValue:
     form = ActionForm()
     if request.method == "GET" or not form.validate_on_submit():
         return render_template(
-            "reviewer/confirm_delete.html", form=form, what="submission", source=source, item=item
+            "reviewer/confirm_delete.html", form=form, what=what, source=source, item=item
         )
     with transaction() as session:
         cases.delete_item(session, blobs(), reviewer(), item)
     return _back(source)
+
+
+@bp.route("/cases/<id:source_id>/submissions/<id:item_id>/delete", methods=["GET", "POST"])
+def delete_submission(source_id: int, item_id: int) -> ResponseReturnValue:
+    source = _case(source_id)
+    item = cases.submission_for(db(), reviewer(), source, item_id)
+    return _confirm_then_delete(source, item, "submission")
 
 
 @bp.route("/cases/<id:source_id>/replies/<id:reply_id>/delete", methods=["GET", "POST"])
 def delete_reply(source_id: int, reply_id: int) -> ResponseReturnValue:
     source = _case(source_id)
-    item = cases.reply_for(db(), source, reply_id)
-    form = ActionForm()
-    if request.method == "GET" or not form.validate_on_submit():
-        return render_template(
-            "reviewer/confirm_delete.html", form=form, what="reply", source=source, item=item
-        )
-    with transaction() as session:
-        cases.delete_item(session, blobs(), reviewer(), item)
-    return _back(source)
+    return _confirm_then_delete(source, cases.reply_for(db(), source, reply_id), "reply")
