@@ -9,13 +9,13 @@ INSTANCE ?= instance
 TEST_TOOLS := age age-keygen vagrant chromium mat2
 TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap
 
-MO := translations/th/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
+MO := webcommon/translations/th/LC_MESSAGES/messages.mo webcommon/translations/en/LC_MESSAGES/messages.mo
 
 .PHONY: run test lint typecheck architecture unit bench system-tools translations clean
 
 $(STAMP): requirements/dev.lock
 	@if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-venv; \
 	  else echo "Please install python3-venv (sudo apt-get install python3-venv)"; exit 1; fi; \
 	fi
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,8 @@ $(STAMP): requirements/dev.lock
 
 translations: $(MO)
 
-translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile --statistics -d translations -l $*
+webcommon/translations/%/LC_MESSAGES/messages.mo: webcommon/translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d webcommon/translations -l $*
 
 # Sets up, creates or reuses the development instance, serves both interfaces.
 run: $(STAMP) $(MO)
@@ -38,7 +38,7 @@ system-tools:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing system tools:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES); \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_PACKAGES); \
 	  elif [ "$$CI" = true ]; then echo "Missing system tools:$$missing (run as root)"; exit 1; \
 	  else echo "Missing system tools:$$missing: their tests will be skipped (CI fails instead)"; fi; \
 	fi

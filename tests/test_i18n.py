@@ -32,7 +32,7 @@ def test_extraction_finds_the_interface_strings() -> None:
 
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_catalog_is_complete(lang: str) -> None:
-    path = ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    path = ROOT / "webcommon" / "translations" / lang / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as f:
         catalog = read_po(f, locale=lang)
     missing, fuzzy, broken = [], [], []
@@ -51,7 +51,7 @@ def test_catalog_is_complete(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_compiled_catalog_is_current(lang: str) -> None:
-    folder = ROOT / "translations" / lang / "LC_MESSAGES"
+    folder = ROOT / "webcommon" / "translations" / lang / "LC_MESSAGES"
     mo, po = folder / "messages.mo", folder / "messages.po"
     assert mo.exists(), "run `make translations`"
     assert mo.stat().st_mtime >= po.stat().st_mtime, "run `make translations`"

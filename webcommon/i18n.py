@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 LANGUAGES = ("th", "en")
 COOKIE = "lang"
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
 def _select() -> str:
