@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import manage
+import cli as manage
 from config import load_config
 from crypto import passphrase
 from crypto.keys import Identity
