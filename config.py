@@ -1,14 +1,39 @@
-"""Typed, frozen configuration, built by a pure function of the environment and a TOML file.
+"""Typed, frozen configuration, one per process, built by a pure function of the environment
+and a TOML file.
 
-Nothing reads configuration at import time: `load_config(os.environ)` is called by whoever
-builds an app (manage.py, a WSGI entry point, a test), and the result is passed in.
+Each process loads only its own settings and secrets (docs/decisions/015-configuration-per-
+process.md): the source interface (`load_source_config`), the reviewer interface
+(`load_reviewer_config`) and the command line with the scheduled jobs (`load_cli_config`).
+
+The file has shared keys at the top and one section per process::
+
+    mode = "production"
+    store_root = "/var/lib/westrong/store"
+    database_url = "postgresql+psycopg://…"   # a default the sections may override
+
+    [source]                                   # only in the source interface's file
+    secret_key = "…"
+    pepper = "…"
+
+    [reviewer]                                 # only in the reviewer interface's file
+    secret_key = "…"
+
+    [cli]
+    database_url = "…"
+
+`WESTRONG_KEY` overrides a shared key, `WESTRONG_SOURCE_KEY` / `WESTRONG_REVIEWER_KEY` /
+`WESTRONG_CLI_KEY` a key of that section; `WESTRONG_CONFIG` names the file. Production refuses
+development secrets, a missing secret, and a configuration that also holds a secret of another
+process (each process gets its own file, readable by its own system user only).
+Nothing reads configuration at import time: whoever builds an app calls a loader and passes the
+result in.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -20,6 +45,7 @@ MIN_SECRET_BYTES = 32
 # Production floor for the codename KDF (see docs/decisions/003-codename-kdf.md).
 MIN_KDF_OPS = 3
 MIN_KDF_MEM = 128 * 1024 * 1024
+LANGUAGES = ("th", "en")
 
 
 class ConfigError(Exception):
@@ -34,60 +60,74 @@ class Mode(StrEnum):
     PRODUCTION = "production"
 
 
+class Process(StrEnum):
+    """A process that loads its own configuration section."""
+
+    SOURCE = "source"
+    REVIEWER = "reviewer"
+    CLI = "cli"
+
+
+# Which secret keys each process's section may hold; another process's secret in the same
+# configuration is refused in production.
+SECRETS: dict[Process, tuple[str, ...]] = {
+    Process.SOURCE: ("secret_key", "pepper"),
+    Process.REVIEWER: ("secret_key",),
+    Process.CLI: (),
+}
+
+
 @dataclass(frozen=True)
-class Config:
-    """Every setting an app or tool needs, validated once."""
+class Shared:
+    """Settings every process reads."""
 
     mode: Mode
     database_url: str
     store_root: Path
-    pepper: bytes = field(repr=False)
-    source_secret_key: bytes = field(repr=False)
-    journalist_secret_key: bytes = field(repr=False)
-    max_upload_bytes: int = 500 * 1024 * 1024
-    source_session_idle_minutes: int = 120
-    reviewer_session_idle_minutes: int = 30
-    reviewer_session_absolute_hours: int = 12
     default_language: str = "th"
+    max_upload_bytes: int = 500 * 1024 * 1024
+    secure_cookies: bool = False
+
+
+@dataclass(frozen=True)
+class SourceConfig(Shared):
+    """The source interface: its session key, the codename pepper and KDF parameters."""
+
+    secret_key: bytes = field(default=b"", repr=False)
+    pepper: bytes = field(default=b"", repr=False)
+    session_idle_minutes: int = 120
     kdf_ops: int = MIN_KDF_OPS
     kdf_mem: int = MIN_KDF_MEM
     kdf_concurrency: int = 2
     kdf_per_second: float = 4.0  # per worker process
+
+
+@dataclass(frozen=True)
+class ReviewerConfig(Shared):
+    """The reviewer interface: its session key, session lifetimes and passphrase hashing."""
+
+    secret_key: bytes = field(default=b"", repr=False)
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
     passphrase_time_cost: int = 3
     passphrase_memory_kib: int = 64 * 1024
-    secure_cookies: bool = False
 
 
-_INT_FIELDS = {
-    "max_upload_bytes",
-    "source_session_idle_minutes",
-    "reviewer_session_idle_minutes",
-    "reviewer_session_absolute_hours",
-    "kdf_ops",
-    "kdf_mem",
-    "kdf_concurrency",
-    "passphrase_time_cost",
-    "passphrase_memory_kib",
+@dataclass(frozen=True)
+class CliConfig(Shared):
+    """The command line and the scheduled jobs: no session key, no pepper."""
+
+    passphrase_time_cost: int = 3
+    passphrase_memory_kib: int = 64 * 1024
+
+
+AnyConfig = SourceConfig | ReviewerConfig | CliConfig
+_CLASSES: dict[Process, type[AnyConfig]] = {
+    Process.SOURCE: SourceConfig,
+    Process.REVIEWER: ReviewerConfig,
+    Process.CLI: CliConfig,
 }
-_SECRET_FIELDS = ("pepper", "source_secret_key", "journalist_secret_key")
-_LANGUAGES = ("th", "en")
-
-
-def _secret(name: str, value: str, mode: Mode) -> bytes:
-    text = value.strip()
-    is_dev = text.startswith(DEV_SECRET_MARK)
-    if is_dev and mode is Mode.PRODUCTION:
-        raise ConfigError(
-            f"{PREFIX}{name.upper()} is a development secret; production needs a fresh one "
-            "(python3 -c 'import secrets; print(secrets.token_hex(32))')"
-        )
-    try:
-        raw = bytes.fromhex(text.removeprefix(DEV_SECRET_MARK))
-    except ValueError:
-        raise ConfigError(f"{PREFIX}{name.upper()} must be hex") from None
-    if len(raw) < MIN_SECRET_BYTES:
-        raise ConfigError(f"{PREFIX}{name.upper()} must be at least {MIN_SECRET_BYTES} bytes")
-    return raw[:32] if name == "pepper" else raw
+_SHARED = {f.name for f in fields(Shared)} - {"mode"}
 
 
 def _read_file(path: str) -> dict[str, Any]:
@@ -98,64 +138,159 @@ def _read_file(path: str) -> dict[str, Any]:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
-    return {str(k).lower(): v for k, v in data.items()}
+    return data
 
 
-def load_config(environ: Mapping[str, str]) -> Config:
-    """Build the configuration: `WESTRONG_CONFIG` names an optional TOML file; `WESTRONG_*`
-    environment variables override its keys (same names, upper case)."""
-    values: dict[str, Any] = {}
-    if path := environ.get(PREFIX + "CONFIG"):
-        values.update(_read_file(path))
+def _layers(environ: Mapping[str, str]) -> tuple[dict[str, Any], dict[Process, dict[str, Any]]]:
+    """Return the shared values and each section's values, the environment over the file."""
+    data = _read_file(path) if (path := environ.get(PREFIX + "CONFIG")) else {}
+    sections = {p: dict(data.pop(p.value, {}) or {}) for p in Process}
+    shared = {str(k).lower(): v for k, v in data.items()}
     for key, value in environ.items():
-        if key.startswith(PREFIX) and key != PREFIX + "CONFIG":
-            values[key.removeprefix(PREFIX).lower()] = value
+        if not key.startswith(PREFIX) or key == PREFIX + "CONFIG":
+            continue
+        name = key.removeprefix(PREFIX).lower()
+        for process in Process:
+            if name.startswith(process.value + "_"):
+                sections[process][name.removeprefix(process.value + "_")] = value
+                break
+        else:
+            shared[name] = value
+    return shared, sections
+
+
+def _mode(value: object) -> Mode:
     try:
-        mode = Mode(str(values.pop("mode", Mode.PRODUCTION.value)))
+        return Mode(str(value))
     except ValueError:
         raise ConfigError(f"{PREFIX}MODE must be one of: {', '.join(Mode)}") from None
-    known = set(Config.__dataclass_fields__) - {"mode"}
-    if unknown := set(values) - known - {"bind"}:
-        raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
-    values.pop("bind", None)
-    for name in ("database_url", "store_root", *_SECRET_FIELDS):
-        if not str(values.get(name, "")).strip():
-            raise ConfigError(f"{PREFIX}{name.upper()} is required")
-    kwargs: dict[str, Any] = {"mode": mode}
-    for name, value in values.items():
-        if name in _SECRET_FIELDS:
-            kwargs[name] = _secret(name, str(value), mode)
-        elif name in _INT_FIELDS:
-            kwargs[name] = _int(name, value)
-        elif name == "kdf_per_second":
-            kwargs[name] = float(value)
-        elif name == "secure_cookies":
-            kwargs[name] = str(value).lower() in {"1", "true", "yes"}
-        elif name == "store_root":
-            kwargs[name] = Path(str(value))
-        else:
-            kwargs[name] = str(value)
-    config = Config(**kwargs)
+
+
+def _secret(label: str, value: object, mode: Mode) -> bytes:
+    text = str(value).strip()
+    if text.startswith(DEV_SECRET_MARK) and mode is Mode.PRODUCTION:
+        raise ConfigError(
+            f"{label} is a development secret; production needs a fresh one "
+            "(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    try:
+        raw = bytes.fromhex(text.removeprefix(DEV_SECRET_MARK))
+    except ValueError:
+        raise ConfigError(f"{label} must be hex") from None
+    if len(raw) < MIN_SECRET_BYTES:
+        raise ConfigError(f"{label} must be at least {MIN_SECRET_BYTES} bytes")
+    return raw
+
+
+def _int(label: str, value: object) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise ConfigError(f"{label} must be a whole number") from None
+    if number <= 0:
+        raise ConfigError(f"{label} must be positive")
+    return number
+
+
+def _bool(label: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    words = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+    try:
+        return words[str(value).strip().lower()]
+    except KeyError:
+        raise ConfigError(f"{label} must be true or false") from None
+
+
+def _convert(cls: type[AnyConfig], label: str, name: str, value: object, mode: Mode) -> object:
+    kind = next(f.type for f in fields(cls) if f.name == name)
+    if kind == "bytes":
+        raw = _secret(label, value, mode)
+        return raw[:32] if name == "pepper" else raw
+    if kind == "int":
+        return _int(label, value)
+    if kind == "float":
+        try:
+            return float(str(value))
+        except ValueError:
+            raise ConfigError(f"{label} must be a number") from None
+    if kind == "bool":
+        return _bool(label, value)
+    if kind == "Path":
+        return Path(str(value))
+    return str(value)
+
+
+def _label(process: Process, name: str) -> str:
+    scope = "" if name in _SHARED else f"{process.value.upper()}_"
+    return f"{PREFIX}{scope}{name.upper()}"
+
+
+def load(process: Process, environ: Mapping[str, str]) -> AnyConfig:
+    """Build one process's configuration (see the module docstring for the layout)."""
+    shared, sections = _layers(environ)
+    mode = _mode(shared.pop("mode", Mode.PRODUCTION.value))
+    cls = _CLASSES[process]
+    own = {**shared, **sections[process]}
+    for other in Process:
+        for key in SECRETS[other]:
+            value = str(sections[other].get(key, ""))
+            if mode is Mode.PRODUCTION and value.strip().startswith(DEV_SECRET_MARK):
+                _secret(_label(other, key), value, mode)  # raises: a development secret
+    for other in Process:
+        held = [k for k in SECRETS[other] if sections[other].get(k)]
+        if other is not process and held and mode is Mode.PRODUCTION:
+            raise ConfigError(
+                f"this configuration also holds the {other.value} process's secret "
+                f"({', '.join(held)}); give each process its own configuration file"
+            )
+    known = {f.name for f in fields(cls)} - {"mode"}
+    if unknown := set(own) - known - {"bind"}:
+        raise ConfigError(f"unknown settings for {process.value}: {', '.join(sorted(unknown))}")
+    own.pop("bind", None)
+    for name in ("database_url", "store_root", *SECRETS[process]):
+        if not str(own.get(name, "")).strip():
+            raise ConfigError(f"{_label(process, name)} is required")
+    kwargs: dict[str, Any] = {
+        n: _convert(cls, _label(process, n), n, v, mode) for n, v in own.items()
+    }
+    config = cls(mode=mode, **kwargs)
     _check(config)
     return config
 
 
-def _int(name: str, value: object) -> int:
-    try:
-        number = int(str(value))
-    except ValueError:
-        raise ConfigError(f"{PREFIX}{name.upper()} must be a whole number") from None
-    if number <= 0:
-        raise ConfigError(f"{PREFIX}{name.upper()} must be positive")
-    return number
+def _check(config: AnyConfig) -> None:
+    if config.default_language not in LANGUAGES:
+        raise ConfigError(f"{PREFIX}DEFAULT_LANGUAGE must be one of: {', '.join(LANGUAGES)}")
+    production = config.mode is Mode.PRODUCTION
+    if isinstance(config, SourceConfig):
+        if config.secret_key == config.pepper:
+            raise ConfigError("the source interface's pepper and secret key must differ")
+        weak = config.kdf_ops < MIN_KDF_OPS or config.kdf_mem < MIN_KDF_MEM
+        if production and weak:
+            raise ConfigError("production refuses a codename KDF weaker than the default")
+    if isinstance(config, ReviewerConfig | CliConfig):
+        weak = config.passphrase_time_cost < 3 or config.passphrase_memory_kib < 64 * 1024
+        if production and weak:
+            raise ConfigError("production refuses a passphrase hash weaker than the default")
 
 
-def _check(config: Config) -> None:
-    if config.default_language not in _LANGUAGES:
-        raise ConfigError(f"{PREFIX}DEFAULT_LANGUAGE must be one of: {', '.join(_LANGUAGES)}")
-    if len({config.pepper, config.source_secret_key, config.journalist_secret_key}) != 3:
-        raise ConfigError("the pepper and the two secret keys must all differ")
-    weak_kdf = config.kdf_ops < MIN_KDF_OPS or config.kdf_mem < MIN_KDF_MEM
-    weak_kdf |= config.passphrase_time_cost < 3 or config.passphrase_memory_kib < 64 * 1024
-    if config.mode is Mode.PRODUCTION and weak_kdf:
-        raise ConfigError("production refuses a codename KDF weaker than the default")
+def load_source_config(environ: Mapping[str, str]) -> SourceConfig:
+    """Build the source interface's configuration."""
+    config = load(Process.SOURCE, environ)
+    assert isinstance(config, SourceConfig)  # noqa: S101 (narrowing for the type checker)
+    return config
+
+
+def load_reviewer_config(environ: Mapping[str, str]) -> ReviewerConfig:
+    """Build the reviewer interface's configuration."""
+    config = load(Process.REVIEWER, environ)
+    assert isinstance(config, ReviewerConfig)  # noqa: S101
+    return config
+
+
+def load_cli_config(environ: Mapping[str, str]) -> CliConfig:
+    """Build the command line's (and the scheduled jobs') configuration."""
+    config = load(Process.CLI, environ)
+    assert isinstance(config, CliConfig)  # noqa: S101
+    return config

@@ -37,11 +37,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import log, machine, median, p95
 from _reviewer_seed import Account, Instance, add_desks, add_reviewers, sign_in_fields
 from flask.testing import FlaskClient
+from journalist_interface.cases import add_months
 from sqlalchemy import insert
+from store.cases import InboxFilter, inbox
 
 from journalist_interface.app import create_app
-from journalist_interface.cases import add_months
-from store.cases import InboxFilter, inbox
 from store.db import session_factory
 from store.models import CaseStatus, Conclusion, Source, Submission, SubmissionKind
 

@@ -1,51 +1,217 @@
-"""Operator tasks: `python manage.py COMMAND`. Reads the configuration from WESTRONG_* / the
-file named by WESTRONG_CONFIG, except `init-dev`, which creates a development instance."""
+"""Operator tasks: `westrong COMMAND` (or `python manage.py COMMAND` from a checkout).
+
+Every command is one transaction over a `core` use case. The configuration comes from
+`WESTRONG_CONFIG` (and `WESTRONG_*` variables); without it, a development instance in
+`./instance/` is found on its own. `init-dev` creates that instance.
+"""
 
 from __future__ import annotations
 
-import argparse
-import contextlib
+import datetime as dt
 import json
 import logging
 import os
 import secrets
+import subprocess
 import sys
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-import pyotp
-from argon2 import PasswordHasher
-from sqlalchemy import delete
+import click
 from sqlalchemy.orm import Session
 
 import config as config_module
-from config import Config, ConfigError, load_config
+from config import CliConfig, ConfigError, load_cli_config
+from core import accounts, desks, retention, sources
+from core import settings as instance_settings
+from core.errors import CoreError
+from core.tips import today
 from crypto import passphrase
-from crypto.errors import CryptoError
-from crypto.fingerprint import fingerprint
-from crypto.keys import Identity, Recipient
-from store import repository as repo
+from crypto.keys import Identity
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
-from store.errors import StoreError
-from store.models import Desk, Reviewer, ReviewerSession
-from webcommon import settings
 
 DEV_DESK = ("dev-desk", "โต๊ะทดสอบ (พัฒนา)", "Development desk")
+DEV_INSTANCE = Path("instance")
 
 
-class CommandError(Exception):
-    """A command could not be carried out; the message says why."""
+class CommandError(click.ClickException):
+    """A command could not be carried out; the message says why (exit status 1)."""
+
+    def show(self, file: Any = None) -> None:
+        """Print `error: …` on standard error."""
+        click.echo(f"error: {self.format_message()}", err=True)
 
 
-def _session(config: Config) -> Session:
-    engine = make_engine(config.database_url)
-    return session_factory(engine)()
+def _environ() -> dict[str, str]:
+    environ = dict(os.environ)
+    if "WESTRONG_CONFIG" not in environ and (DEV_INSTANCE / "config.toml").is_file():
+        environ["WESTRONG_CONFIG"] = str(DEV_INSTANCE / "config.toml")
+    return environ
 
 
-def _hasher(config: Config) -> PasswordHasher:
+def _config() -> CliConfig:
+    try:
+        return load_cli_config(_environ())
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+
+
+@contextmanager
+def _transaction(config: CliConfig) -> Iterator[Session]:
+    """One transaction for the whole command; a use-case error rolls it back."""
+    with session_factory(make_engine(config.database_url))() as session:
+        try:
+            with session.begin():
+                yield session
+        except CoreError as exc:
+            raise CommandError(str(exc)) from None
+
+
+def _hasher(config: CliConfig) -> Any:
     return passphrase.make_hasher(config.passphrase_time_cost, config.passphrase_memory_kib)
+
+
+def _show(credentials: accounts.Credentials, as_json: bool) -> None:
+    shown = {k: v for k, v in vars(credentials).items() if v is not None}
+    if as_json:
+        click.echo(json.dumps(shown))
+        return
+    if credentials.passphrase:
+        click.echo(f"passphrase:  {credentials.passphrase}")
+    if credentials.totp_secret:
+        click.echo(f"TOTP secret: {credentials.totp_secret}")
+
+
+@click.group(help=__doc__)
+def group() -> None:
+    """The operator command line."""
+
+
+@group.command("migrate")
+def migrate_command() -> None:
+    """Upgrade the database schema to the latest version."""
+    migrate(make_engine(_config().database_url))
+
+
+@group.command("list-desks")
+def list_desks() -> None:
+    """List the desks: slug, Thai and English names, then each age recipient and its
+    read-aloud fingerprint."""
+    with _transaction(_config()) as session:
+        for desk in desks.listed(session, active_only=False):
+            click.echo(f"{desk.slug}\t{desk.name_th}\t{desk.name_en}")
+            for r in desk.recipients:
+                click.echo(f"\t{r.recipient}\t{r.fingerprint}")
+
+
+@group.command("add-desk")
+@click.argument("slug")
+@click.option("--name-th", required=True, help="The desk's name in Thai.")
+@click.option("--name-en", required=True, help="The desk's name in English.")
+@click.option(
+    "--recipient",
+    "recipients",
+    multiple=True,
+    required=True,
+    help="An age public key (age1…) made on the desk's offline workstation; repeatable.",
+)
+def add_desk(slug: str, name_th: str, name_en: str, recipients: Sequence[str]) -> None:
+    """Add a desk (a receiving organisation) with the public keys tips are encrypted to."""
+    with _transaction(_config()) as session:
+        desks.add(session, None, slug, name_th, name_en, list(recipients))
+
+
+@group.command("add-reviewer")
+@click.argument("username")
+@click.option("--admin", is_flag=True, help="Make the reviewer an instance admin.")
+@click.option(
+    "--desk", "desk_slugs", multiple=True, help="A desk the reviewer works for; repeatable."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the credentials as JSON.")
+def add_reviewer(username: str, admin: bool, desk_slugs: Sequence[str], as_json: bool) -> None:
+    """Add a reviewer; prints their generated passphrase and TOTP secret once."""
+    config = _config()
+    with _transaction(config) as session:
+        _show(_add_reviewer(session, config, username, admin, desk_slugs), as_json)
+
+
+def _add_reviewer(
+    session: Session, config: CliConfig, username: str, admin: bool, desk_slugs: Sequence[str]
+) -> accounts.Credentials:
+    all_desks = desks.listed(session)
+    if not desk_slugs and len(all_desks) == 1:
+        chosen = all_desks  # a development instance has one desk
+    else:
+        chosen = [desks.by_slug(session, slug) for slug in desk_slugs]
+    if not chosen:
+        raise CommandError("name at least one --desk (see list-desks)")
+    return accounts.add(session, _hasher(config), None, username, admin, chosen)
+
+
+def _account_command(
+    name: str, help_text: str, action: Callable[[Session, CliConfig, Any], Any]
+) -> None:
+    @group.command(name, help=help_text)
+    @click.argument("username")
+    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+    def command(username: str, as_json: bool) -> None:
+        config = _config()
+        with _transaction(config) as session:
+            result = action(session, config, accounts.by_username(session, username))
+        if isinstance(result, accounts.Credentials):
+            _show(result, as_json)
+
+
+_account_command(
+    "reset-2fa",
+    "Give a reviewer a new TOTP secret (printed once); ends their sessions.",
+    lambda s, _c, person: accounts.reset_2fa(s, None, person),
+)
+_account_command(
+    "reset-passphrase",
+    "Give a reviewer a new generated passphrase (printed once); ends their sessions.",
+    lambda s, c, person: accounts.reset_passphrase(s, _hasher(c), None, person),
+)
+_account_command(
+    "disable-reviewer",
+    "Stop a reviewer from signing in and end their sessions (the account stays).",
+    lambda s, _c, person: accounts.set_active(s, None, person, False),
+)
+_account_command(
+    "enable-reviewer",
+    "Let a disabled reviewer sign in again.",
+    lambda s, _c, person: accounts.set_active(s, None, person, True),
+)
+_account_command(
+    "delete-reviewer",
+    "Delete a reviewer account (the audit log keeps what they did).",
+    lambda s, _c, person: accounts.remove(s, None, person),
+)
+
+
+@group.command("purge-pending")
+def purge_pending() -> None:
+    """Delete codenames that were never used to report (older than a day) and expired
+    source sessions."""
+    with _transaction(_config()) as session:
+        sources.purge_expired_sessions(session, dt.datetime.now(dt.UTC))
+        click.echo(f"purged {sources.purge_pending(session, today())} sources")
+
+
+@group.command("purge")
+def purge() -> None:
+    """Run retention (daily, from a timer): purge-pending, then delete closed cases past the
+    retention period set in the reviewer interface, shredding their files."""
+    config = _config()
+    with _transaction(config) as session:
+        rules = instance_settings.load(session, config.max_upload_bytes, config.default_language)
+        blobs = BlobStore(config.store_root)
+        done = retention.purge(session, blobs, rules, today(), dt.datetime.now(dt.UTC))
+    click.echo(f"purged {done.closed_cases} closed cases past retention")
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -58,100 +224,33 @@ def _dev_secret() -> str:
     return config_module.DEV_SECRET_MARK + secrets.token_hex(32)
 
 
-def add_reviewer(
-    config: Config, username: str, admin: bool, desk_slugs: Sequence[str]
-) -> dict[str, str]:
-    """Add a reviewer with a generated passphrase and TOTP secret; return both (shown once)."""
-    words = passphrase.generate()
-    totp_secret = pyotp.random_base32()
-    with _session(config) as session, session.begin():
-        if repo.reviewer_by_username(session, username):
-            raise CommandError(f"reviewer {username!r} already exists")
-        all_desks = repo.desks(session)
-        if not desk_slugs and len(all_desks) == 1:
-            chosen = list(all_desks)  # a development instance has one desk
-        else:
-            chosen = [_desk(session, slug) for slug in desk_slugs]
-        if not chosen:
-            raise CommandError("name at least one --desk (see list-desks)")
-        repo.add_reviewer(
-            session,
-            username,
-            passphrase.hash_passphrase(words, _hasher(config)),
-            totp_secret,
-            admin,
-            chosen,
-        )
-    return {"username": username, "passphrase": words, "totp_secret": totp_secret}
+def _dev_config_text(instance: Path) -> str:
+    """One file for every process: development only (production gives each its own)."""
+    return "\n".join(
+        [
+            'mode = "development"',
+            f'database_url = "sqlite:///{instance / "westrong.sqlite"}"',
+            f'store_root = "{instance / "store"}"',
+            "",
+            "[source]",
+            f'secret_key = "{_dev_secret()}"',
+            f'pepper = "{_dev_secret()}"',
+            "",
+            "[reviewer]",
+            f'secret_key = "{_dev_secret()}"',
+            "",
+        ]
+    )
 
 
-def _desk(session: Session, slug: str) -> Desk:
-    desk = repo.desk_by_slug(session, slug)
-    if desk is None:
-        raise CommandError(f"no desk {slug!r} (see list-desks)")
-    return desk
-
-
-def _existing(session: Session, username: str) -> Reviewer:
-    person = repo.reviewer_by_username(session, username)
-    if person is None:
-        raise CommandError(f"no reviewer {username!r}")
-    return person
-
-
-def reset_2fa(config: Config, username: str) -> str:
-    """Give a reviewer a new TOTP secret and end their sessions; return the secret."""
-    secret = pyotp.random_base32()
-    with _session(config) as session, session.begin():
-        person = _existing(session, username)
-        person.totp_secret = secret
-        person.last_totp_counter = None
-        session.execute(delete(ReviewerSession).where(ReviewerSession.reviewer_id == person.id))
-        repo.audit(session, None, "reviewer_reset-2fa", detail=f"{username} (manage.py)")
-    return secret
-
-
-def delete_reviewer(config: Config, username: str) -> None:
-    """Delete a reviewer account (sessions go with it; audit events keep no link)."""
-    with _session(config) as session, session.begin():
-        session.delete(_existing(session, username))
-        repo.audit(session, None, "reviewer_deleted", detail=f"{username} (manage.py)")
-
-
-def purge(config: Config) -> int:
-    """Purge pending sources, expired sessions, and closed cases past the retention period."""
-    blobs = BlobStore(config.store_root)
-    with _session(config) as session, session.begin():
-        repo.purge_expired_source_sessions(session, datetime.now(UTC))
-        repo.purge_pending_sources(session, repo.today())
-        days = settings.load(session, config).retention_days
-        if days == 0:
-            return 0
-        old = repo.closed_cases_before(session, repo.today() - timedelta(days=days))
-        names = [i.blob_name for s in old for i in s.submissions]
-        names += [r.blob_name for s in old for r in s.replies]
-        for source in old:
-            repo.audit(session, None, "delete_source", source.designation, "retention")
-        repo.delete_sources(session, [s.id for s in old])
-    for name in names:
-        with contextlib.suppress(StoreError):
-            blobs.secure_delete(name)
-    return len(old)
-
-
-def add_desk(config: Config, slug: str, name_th: str, name_en: str, recipients: list[str]) -> None:
-    """Add a desk with its age recipients (each checked, stored with its fingerprint)."""
-    try:
-        parsed = [Recipient.parse(r) for r in recipients]
-    except CryptoError as exc:
-        raise CommandError(f"bad recipient: {exc}") from None
-    with _session(config) as session, session.begin():
-        if repo.desk_by_slug(session, slug):
-            raise CommandError(f"desk {slug!r} already exists")
-        pairs = [(str(r), fingerprint(r)) for r in parsed]
-        repo.add_desk(session, slug, name_th, name_en, pairs)
-
-
+@group.command("init-dev")
+@click.option(
+    "--instance",
+    type=click.Path(path_type=Path),
+    default=DEV_INSTANCE,
+    show_default=True,
+    help="Folder of the development instance.",
+)
 def init_dev(instance: Path) -> None:
     """Create (or reuse) a development instance and print how to sign in."""
     instance = instance.resolve()
@@ -159,135 +258,77 @@ def init_dev(instance: Path) -> None:
     credentials = instance / "dev-admin.json"
     if not config_path.exists():
         instance.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _write_private(
-            config_path,
-            "\n".join(
-                [
-                    'mode = "development"',
-                    f'database_url = "sqlite:///{instance / "westrong.sqlite"}"',
-                    f'store_root = "{instance / "store"}"',
-                    f'pepper = "{_dev_secret()}"',
-                    f'source_secret_key = "{_dev_secret()}"',
-                    f'journalist_secret_key = "{_dev_secret()}"',
-                    "",
-                ]
-            ),
-        )
-    config = load_config({"WESTRONG_CONFIG": str(config_path)})
+        _write_private(config_path, _dev_config_text(instance))
+    config = load_cli_config({"WESTRONG_CONFIG": str(config_path)})
     migrate(make_engine(config.database_url))
     BlobStore(config.store_root)
-    with _session(config) as session:
-        has_desk = repo.desk_by_slug(session, DEV_DESK[0]) is not None
-    if not has_desk:
-        # The desk's private key belongs on the air-gapped workstation; a development
-        # instance keeps it in a separate folder so a developer can open test tips.
-        workstation = instance / "workstation"
-        workstation.mkdir(mode=0o700, exist_ok=True)
-        identity = Identity.generate()
-        _write_private(
-            workstation / "dev-desk.key",
-            f"# public key: {identity.recipient}\n{identity.encode()}\n",
-        )
-        add_desk(config, *DEV_DESK, [str(identity.recipient)])
-    if not credentials.exists():
-        _write_private(credentials, json.dumps(add_reviewer(config, "admin", True, [])) + "\n")
+    with _transaction(config) as session:
+        if not desks.listed(session, active_only=False):
+            # The desk's private key belongs on the air-gapped workstation; a development
+            # instance keeps it in a separate folder so a developer can open test tips.
+            workstation = instance / "workstation"
+            workstation.mkdir(mode=0o700, exist_ok=True)
+            identity = Identity.generate()
+            _write_private(
+                workstation / "dev-desk.key",
+                f"# public key: {identity.recipient}\n{identity.encode()}\n",
+            )
+            desks.add(session, None, *DEV_DESK, [str(identity.recipient)])
+        if not credentials.exists():
+            made = _add_reviewer(session, config, "admin", True, [])
+            _write_private(credentials, json.dumps(vars(made)) + "\n")
     shown = json.loads(credentials.read_text(encoding="utf-8"))
-    print(f"Development instance: {instance}")
-    print(f"  reviewer username:   {shown['username']}")
-    print(f"  passphrase:          {shown['passphrase']}")
-    print(f"  TOTP secret:         {shown['totp_secret']}")
-    print(f"  desk key (for opening test tips): {instance / 'workstation' / 'dev-desk.key'}")
+    click.echo(f"Development instance: {instance}")
+    click.echo(f"  reviewer username:   {shown['username']}")
+    click.echo(f"  passphrase:          {shown['passphrase']}")
+    click.echo(f"  TOTP secret:         {shown['totp_secret']}")
+    click.echo(f"  desk key (for opening test tips): {instance / 'workstation' / 'dev-desk.key'}")
 
 
-def serve(config: Config, host: str) -> None:
-    """Serve the source interface on :8080 and the reviewer interface on :8081."""
-    import journalist_interface
-    import source_interface
-    from webcommon.serving import serve as serve_apps
-
-    print(f"Source interface:   http://{host}:8080/")
-    print(f"Reviewer interface: http://{host}:8081/")
-    serve_apps(
-        [
-            (source_interface.create_app(config), host, 8080),
-            (journalist_interface.create_app(config), host, 8081),
-        ]
-    )
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python manage.py", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    init = sub.add_parser("init-dev", help="create or reuse a development instance")
-    init.add_argument("--instance", default="instance", type=Path)
-    run = sub.add_parser("serve", help="serve both interfaces (development server)")
-    run.add_argument("--bind", default=os.environ.get("WESTRONG_BIND", "127.0.0.1"))
-    sub.add_parser("migrate", help="upgrade the database schema")
-    sub.add_parser("list-desks", help="list desks: slug, names, recipients")
-    sub.add_parser(
-        "purge-pending", help="delete never-used sources (older than a day) and expired sessions"
-    )
-    sub.add_parser(
-        "purge", help="purge-pending, then delete closed cases past the retention period (cron)"
-    )
-    desk = sub.add_parser("add-desk", help="add a desk with its age recipients")
-    desk.add_argument("slug")
-    desk.add_argument("--name-th", required=True)
-    desk.add_argument("--name-en", required=True)
-    desk.add_argument("--recipient", action="append", required=True)
-    reset = sub.add_parser("reset-2fa", help="give a reviewer a new TOTP secret (ends sessions)")
-    reset.add_argument("username")
-    reset.add_argument("--json", action="store_true")
-    remove = sub.add_parser("delete-reviewer", help="delete a reviewer (the audit log stays)")
-    remove.add_argument("username")
-    reviewer = sub.add_parser("add-reviewer", help="add a reviewer; prints passphrase and TOTP")
-    reviewer.add_argument("username")
-    reviewer.add_argument("--admin", action="store_true")
-    reviewer.add_argument("--desk", action="append", default=[])
-    reviewer.add_argument("--json", action="store_true")
-    return parser
+@group.command("serve")
+@click.option(
+    "--bind",
+    default=lambda: os.environ.get("WESTRONG_BIND", "127.0.0.1"),
+    help="Address to listen on (loopback by default).",
+)
+def serve(bind: str) -> None:
+    """Serve the source interface on :8080 and the reviewer interface on :8081 with the
+    development server, each in its own process with its own configuration (production
+    uses gunicorn)."""
+    environ = _environ()
+    for loader in (config_module.load_source_config, config_module.load_reviewer_config):
+        try:
+            loader(environ)  # refuse here, with a clear message, rather than in a child
+        except ConfigError as exc:
+            raise CommandError(str(exc)) from None
+    children = [
+        subprocess.Popen([sys.executable, "-m", package, "--bind", bind], env=environ)  # noqa: S603
+        for package in ("source_interface", "journalist_interface")
+    ]
+    click.echo(f"Source interface:   http://{bind}:8080/")
+    click.echo(f"Reviewer interface: http://{bind}:8081/")
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=10)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return the exit status."""
-    args = _parser().parse_args(argv)
+    """Run one command; return the exit status (for tests and `main`)."""
     try:
-        if args.command == "init-dev":
-            init_dev(args.instance)
-            return 0
-        config = load_config(os.environ)
-        if args.command == "serve":
-            serve(config, args.bind)
-        elif args.command == "migrate":
-            migrate(make_engine(config.database_url))
-        elif args.command == "list-desks":
-            with _session(config) as session:
-                for d in repo.desks(session, active_only=False):
-                    print(f"{d.slug}\t{d.name_th}\t{d.name_en}")
-                    for r in d.recipients:
-                        print(f"\t{r.recipient}\t{r.fingerprint}")
-        elif args.command == "reset-2fa":
-            secret = reset_2fa(config, args.username)
-            shown = {"username": args.username, "totp_secret": secret}
-            print(json.dumps(shown) if args.json else f"TOTP secret: {secret}")
-        elif args.command == "delete-reviewer":
-            delete_reviewer(config, args.username)
-        elif args.command == "purge":
-            print(f"purged {purge(config)} closed cases past retention")
-        elif args.command == "purge-pending":
-            with _session(config) as session, session.begin():
-                repo.purge_expired_source_sessions(session, datetime.now(UTC))
-                print(f"purged {repo.purge_pending_sources(session, repo.today())} sources")
-        elif args.command == "add-desk":
-            add_desk(config, args.slug, args.name_th, args.name_en, args.recipient)
-        elif args.command == "add-reviewer":
-            shown = add_reviewer(config, args.username, args.admin, args.desk)
-            if args.json:
-                print(json.dumps(shown))
-            else:
-                print(f"passphrase:  {shown['passphrase']}\nTOTP secret: {shown['totp_secret']}")
-    except (ConfigError, CommandError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        group.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return int(done.exit_code or 0)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
         return 1
     return 0
 

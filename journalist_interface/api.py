@@ -7,7 +7,6 @@ Access rules are the web's: a case outside the caller's desks is 404.
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -16,24 +15,35 @@ from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, HTTPException, Unauthorized
 
-from crypto.errors import BusyError, CryptoError
-from crypto.header import read_header
-from journalist_interface import cases, sessions, signin
+from core import cases, replies
+from core.errors import CoreError, Invalid, NotFound, WorkflowError
+from core.inbox import InboxFilter, inbox
+from crypto.errors import BusyError
+from journalist_interface import sessions, signin
 from journalist_interface.context import blobs, config, now, reviewer, sign_in
-from store import repository as repo
-from store.cases import InboxFilter, inbox
-from store.models import CaseStatus, Conclusion, Reply, Source, Submission
-from webcommon.db import db, transaction
+from store.models import Case, CaseStatus, Conclusion, Reply, Submission
+from webcommon.db import db, mark_failed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 SPEC = Path(__file__).parent / "openapi.json"
-MAX_REPLY_BYTES = 1024 * 1024
+MAX_REPLY_BYTES = replies.MAX_REPLY_BYTES
 PUBLIC = {"api.token", "api.spec"}
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> ResponseReturnValue:
+    mark_failed()
     return jsonify(error=error.name.lower()), error.code or 500
+
+
+@bp.errorhandler(CoreError)
+def _core_error(error: CoreError) -> ResponseReturnValue:
+    mark_failed()
+    if isinstance(error, NotFound):
+        return jsonify(error="not found"), 404
+    if isinstance(error, WorkflowError):
+        return jsonify(error="conflict", detail=str(error)), 409
+    return jsonify(error="bad request"), 400
 
 
 @bp.errorhandler(BusyError)
@@ -47,11 +57,10 @@ def _authenticate() -> None:
         return
     header = request.headers.get("Authorization", "")
     value = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
-    with transaction() as session:
-        row = sessions.find(session, config(), value, now(), "api")
-        if row is None:
-            raise Unauthorized()
-        g.reviewer = row.reviewer
+    row = sessions.find(db(), config(), value, now(), "api")
+    if row is None:
+        raise Unauthorized()
+    g.reviewer = row.reviewer
 
 
 def _json() -> dict[str, Any]:
@@ -77,40 +86,38 @@ def spec() -> ResponseReturnValue:
 def token() -> ResponseReturnValue:
     body = _json()
     username, words, code = (_text(body, k) for k in ("username", "passphrase", "token"))
-    with transaction() as session:
-        try:
-            value = sign_in(session, username, words, code, "api")
-        except signin.SignInError:
-            return jsonify(error="unauthorized"), 401
+    try:
+        value = sign_in(db(), username, words, code, "api")
+    except signin.SignInError:
+        return jsonify(error="unauthorized"), 401  # the failure count still commits
     return jsonify(token=value), 201
 
 
 @bp.delete("/token")
 def revoke() -> ResponseReturnValue:
     header = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    with transaction() as session:
-        sessions.end(session, header)
+    sessions.end(db(), header)
     return "", 204
 
 
-def _case_json(source: Source, unread: int | None = None) -> dict[str, Any]:
+def _case_json(case: Case, unread: int | None = None) -> dict[str, Any]:
     def day(value: Any) -> str | None:
         return value.isoformat() if value else None
 
     return {
-        "id": source.id,
-        "designation": source.designation,
-        "desk": source.desk.slug if source.desk else None,
-        "status": source.status.value,
-        "conclusion": source.conclusion.value if source.conclusion else None,
-        "external_reference": source.external_reference,
-        "received_on": day(source.received_on),
-        "last_activity_on": day(source.last_activity_on),
-        "acknowledge_due_on": day(source.acknowledge_due_on),
-        "acknowledged_on": day(source.acknowledged_on),
-        "feedback_due_on": day(source.feedback_due_on),
-        "assignee": source.assignee.username if source.assignee else None,
-        "starred": source.starred,
+        "id": case.id,
+        "designation": case.designation,
+        "desk": case.desk.slug,
+        "status": case.status.value,
+        "conclusion": case.conclusion.value if case.conclusion else None,
+        "external_reference": case.external_reference,
+        "received_on": day(case.received_on),
+        "last_activity_on": day(case.last_activity_on),
+        "acknowledge_due_on": day(case.acknowledge_due_on),
+        "acknowledged_on": day(case.acknowledged_on),
+        "feedback_due_on": day(case.feedback_due_on),
+        "assignee": case.assignee.username if case.assignee else None,
+        "starred": case.starred,
         "unread": unread,
     }
 
@@ -137,22 +144,25 @@ def list_cases() -> ResponseReturnValue:
         per_page=_page_arg("per_page", 25, 100),
     )
     return jsonify(
-        items=[_case_json(s, page.unread.get(s.id, 0)) for s in page.sources],
+        items=[_case_json(c, page.unread.get(c.id, 0)) for c in page.cases],
         page=page.page,
         pages=page.pages,
         total=page.total,
     )
 
 
-@bp.get("/cases/<id:source_id>")
-def get_case(source_id: int) -> ResponseReturnValue:
-    return jsonify(_case_json(cases.case_for(db(), reviewer(), source_id)))
+def _case(case_id: int) -> Case:
+    return cases.case_for(db(), reviewer(), case_id)
 
 
-@bp.get("/cases/<id:source_id>/submissions")
-def list_submissions(source_id: int) -> ResponseReturnValue:
-    source = cases.case_for(db(), reviewer(), source_id)
-    return jsonify(items=[_submission_json(s) for s in source.submissions])
+@bp.get("/cases/<id:case_id>")
+def get_case(case_id: int) -> ResponseReturnValue:
+    return jsonify(_case_json(_case(case_id)))
+
+
+@bp.get("/cases/<id:case_id>/submissions")
+def list_submissions(case_id: int) -> ResponseReturnValue:
+    return jsonify(items=[_submission_json(s) for s in _case(case_id).submissions])
 
 
 def _submission_json(item: Submission) -> dict[str, Any]:
@@ -165,10 +175,9 @@ def _submission_json(item: Submission) -> dict[str, Any]:
     }
 
 
-@bp.get("/cases/<id:source_id>/replies")
-def list_replies(source_id: int) -> ResponseReturnValue:
-    source = cases.case_for(db(), reviewer(), source_id)
-    return jsonify(items=[_reply_json(r) for r in source.replies])
+@bp.get("/cases/<id:case_id>/replies")
+def list_replies(case_id: int) -> ResponseReturnValue:
+    return jsonify(items=[_reply_json(r) for r in _case(case_id).replies])
 
 
 def _reply_json(reply: Reply) -> dict[str, Any]:
@@ -193,57 +202,37 @@ def _send_blob(name: str, download_name: str) -> ResponseReturnValue:
     )
 
 
-@bp.get("/cases/<id:source_id>/submissions/<id:item_id>/download")
-def download_submission(source_id: int, item_id: int) -> ResponseReturnValue:
-    source = cases.case_for(db(), reviewer(), source_id)
-    item = cases.submission_for(db(), reviewer(), source, item_id)
-    with transaction() as session:
-        cases.mark_seen(session, reviewer(), [item])
-        repo.audit(session, reviewer(), "download", source.designation, f"#{item.id} (api)")
+@bp.get("/cases/<id:case_id>/submissions/<id:item_id>/download")
+def download_submission(case_id: int, item_id: int) -> ResponseReturnValue:
+    case = _case(case_id)
+    item = cases.submission_for(db(), case, item_id)
+    cases.record_download(db(), reviewer(), case, item)
     return _send_blob(item.blob_name, f"{item.id:04d}-{item.kind.value}.age")
 
 
-@bp.get("/cases/<id:source_id>/replies/<id:reply_id>/download")
-def download_reply(source_id: int, reply_id: int) -> ResponseReturnValue:
-    source = cases.case_for(db(), reviewer(), source_id)
-    reply = cases.reply_for(db(), source, reply_id)
+@bp.get("/cases/<id:case_id>/replies/<id:reply_id>/download")
+def download_reply(case_id: int, reply_id: int) -> ResponseReturnValue:
+    reply = cases.reply_for(db(), _case(case_id), reply_id)
     return _send_blob(reply.blob_name, f"{reply.id:04d}-reply.age")
 
 
-@bp.post("/cases/<id:source_id>/replies")
-def post_reply(source_id: int) -> ResponseReturnValue:
+@bp.post("/cases/<id:case_id>/replies")
+def post_reply(case_id: int) -> ResponseReturnValue:
     """Store a reply the client already encrypted (age, to the source and the desk)."""
-    source = cases.case_for(db(), reviewer(), source_id)
+    case = _case(case_id)
     if request.content_length is None or request.content_length > MAX_REPLY_BYTES:
         raise BadRequest()
     body = request.get_data(cache=False)
-    if len(body) > MAX_REPLY_BYTES:
-        raise BadRequest()
-    desk_count = len(source.desk.recipients) if source.desk else 0
-    _check_envelope(body, 1 + desk_count)
-    with blobs().writer() as writer:
-        writer.write(body)
-        name = writer.commit()
-    with transaction() as session:
-        reply = cases.store_reply(session, source, reviewer(), name, len(body))
-        session.flush()
-        result = _reply_json(reply)
-    return jsonify(result), 201
-
-
-def _check_envelope(body: bytes, recipients: int) -> None:
-    """Refuse what is not an age file with one X25519 stanza per expected recipient."""
     try:
-        header = read_header(io.BytesIO(body))
-    except CryptoError:
+        reply = replies.accept_encrypted(db(), blobs(), case, reviewer(), body)
+    except Invalid:
         raise BadRequest() from None
-    if len(header.stanzas) != recipients or any(s.type != "X25519" for s in header.stanzas):
-        raise BadRequest()
+    return jsonify(_reply_json(reply)), 201
 
 
-@bp.put("/cases/<id:source_id>/status")
-def set_status(source_id: int) -> ResponseReturnValue:
-    source = cases.case_for(db(), reviewer(), source_id)
+@bp.put("/cases/<id:case_id>/status")
+def set_status(case_id: int) -> ResponseReturnValue:
+    case = _case(case_id)
     body = _json()
     try:
         status = CaseStatus(_text(body, "status"))
@@ -254,15 +243,8 @@ def set_status(source_id: int) -> ResponseReturnValue:
     reference = body.get("external_reference") or ""
     if not isinstance(reference, str):
         raise BadRequest()
-    with transaction() as session:
-        try:
-            cases.change_status(
-                session, source, reviewer(), status, now().date(), conclusion, reference
-            )
-        except cases.WorkflowError as exc:
-            session.rollback()
-            return jsonify(error="conflict", detail=str(exc)), 409
-    return jsonify(_case_json(source))
+    cases.change_status(db(), case, reviewer(), status, now().date(), conclusion, reference)
+    return jsonify(_case_json(case))
 
 
 def spec_document() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from flask import Flask, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
 
-from config import Config, load_config
+from config import ReviewerConfig, load_reviewer_config
 from crypto import passphrase as passphrases
 from crypto.errors import BusyError
 from crypto.gate import Gate
@@ -20,19 +20,19 @@ from journalist_interface.views_auth import bp as auth_bp
 from journalist_interface.views_cases import bp as cases_bp
 from webcommon.app import base_app
 from webcommon.branding import init_branding
-from webcommon.db import init_db, transaction
+from webcommon.db import db, init_db
 from webcommon.i18n import init_i18n
 
 PUBLIC_ENDPOINTS = {"auth.login", "language", "logo", "static", "common.static"}
 FORM_LIMIT = 1024 * 1024
 
 
-def create_app(config: Config) -> Flask:
+def create_app(config: ReviewerConfig) -> Flask:
     """Return the reviewer interface for this configuration."""
-    app = base_app(__name__, config, config.journalist_secret_key)
+    app = base_app(__name__, config)
     app.config["MAX_CONTENT_LENGTH"] = FORM_LIMIT
     init_i18n(app)
-    init_db(app, config)
+    init_db(app, config.database_url)
     init_branding(app)
     # Argon2 checks cost ~64 MiB and a few hundred ms each: bound them like codename ones.
     app.extensions["westrong_signin_gate"] = Gate(concurrency=2, per_second=10)
@@ -65,15 +65,14 @@ def _require_sign_in() -> ResponseReturnValue | None:
         return None
     if request.blueprint == "api":  # the API authenticates with its own bearer tokens
         return None
-    with transaction() as db:
-        row = sessions.find(db, config(), request.cookies.get(sessions.COOKIE), now(), "web")
-        if row is None:
-            return redirect(url_for("auth.login"), code=303)
-        g.reviewer = row.reviewer
+    row = sessions.find(db(), config(), request.cookies.get(sessions.COOKIE), now(), "web")
+    if row is None:
+        return redirect(url_for("auth.login"), code=303)
+    g.reviewer = row.reviewer
     return None
 
 
 def from_environment() -> Flask:
     """Build the app from WESTRONG_* variables: the WSGI entry point, e.g. for gunicorn
     `'journalist_interface.app:from_environment()'`."""
-    return create_app(load_config(os.environ))
+    return create_app(load_reviewer_config(os.environ))

@@ -12,17 +12,24 @@ from flask import current_app, g
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden
 
+from config import ReviewerConfig
+from core.audit import Action, record
 from crypto.gate import Gate
 from journalist_interface import sessions, signin
-from store import repository as repo
 from store.models import Reviewer
 from webcommon.app import current_blobs, current_config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-config = current_config
 blobs = current_blobs
+
+
+def config() -> ReviewerConfig:
+    """Return the reviewer interface's configuration."""
+    value = current_config()
+    assert isinstance(value, ReviewerConfig)  # noqa: S101 (this app holds only its own)
+    return value
 
 
 def hasher() -> PasswordHasher:
@@ -66,9 +73,9 @@ def sign_in(db: Session, username: str, passphrase: str, code: str, kind: str) -
     except signin.SignInError as failed:
         found = failed.account
         detail = ("" if found else "unknown account") + (" (api)" if kind == "api" else "")
-        repo.audit(db, found, "login_failed", detail=detail.strip())
+        record(db, found, Action.LOGIN_FAILED, detail=detail.strip())
         raise
-    repo.audit(db, who, "login", detail="api" if kind == "api" else "")
+    record(db, who, Action.LOGIN, detail="api" if kind == "api" else "")
     return sessions.start(db, config(), who, moment, kind)
 
 

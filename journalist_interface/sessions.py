@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from config import Config
+from config import ReviewerConfig
 from crypto import session_seal
 from store.models import Reviewer, ReviewerSession
 
@@ -18,7 +18,9 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def start(db: Session, config: Config, reviewer: Reviewer, now: dt.datetime, kind: str) -> str:
+def start(
+    db: Session, config: ReviewerConfig, reviewer: Reviewer, now: dt.datetime, kind: str
+) -> str:
     """Create a session; return its token (cookie value or API bearer token)."""
     token = session_seal.new_token()
     db.add(
@@ -28,14 +30,14 @@ def start(db: Session, config: Config, reviewer: Reviewer, now: dt.datetime, kin
             kind=kind,
             created_at=now,
             last_seen_at=now,
-            expires_at=now + dt.timedelta(hours=config.reviewer_session_absolute_hours),
+            expires_at=now + dt.timedelta(hours=config.session_absolute_hours),
         )
     )
     return session_seal.encode_token(token)
 
 
 def find(
-    db: Session, config: Config, value: str | None, now: dt.datetime, kind: str
+    db: Session, config: ReviewerConfig, value: str | None, now: dt.datetime, kind: str
 ) -> ReviewerSession | None:
     """Return the live session for a token, touching its idle clock; expired ones are deleted."""
     token = session_seal.decode_token(value)
@@ -49,7 +51,7 @@ def find(
     )
     if row is None:
         return None
-    idle = dt.timedelta(minutes=config.reviewer_session_idle_minutes)
+    idle = dt.timedelta(minutes=config.session_idle_minutes)
     if (
         _utc(row.expires_at) <= now
         or _utc(row.last_seen_at) + idle <= now
@@ -71,8 +73,3 @@ def end(db: Session, value: str | None) -> None:
                 ReviewerSession.token_hash == session_seal.token_hash(token)
             )
         )
-
-
-def end_all(db: Session, reviewer_id: int) -> None:
-    """Revoke every session of a reviewer (passphrase change, reset, disable)."""
-    db.execute(delete(ReviewerSession).where(ReviewerSession.reviewer_id == reviewer_id))

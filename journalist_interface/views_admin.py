@@ -16,18 +16,16 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import ValidationError
 
-from crypto import passphrase as passphrases
-from crypto.errors import CryptoError
-from crypto.fingerprint import fingerprint
-from crypto.keys import Recipient
-from journalist_interface import sessions
+from core import accounts
+from core import desks as desk_cases
+from core import settings as instance_settings
+from core.audit import Action, record
+from core.errors import Conflict, Invalid
 from journalist_interface.context import admin_only, config, hasher, reviewer
 from journalist_interface.forms import ActionForm, DeskForm, NewReviewerForm, SettingsForm
-from store import repository as repo
-from store.models import AuditEvent, Desk, DeskRecipient, Reviewer
-from webcommon import settings as instance_settings
+from store.models import AuditEvent, Desk, Reviewer
 from webcommon.branding import MAX_LOGO_BYTES, is_png
-from webcommon.db import db, transaction
+from webcommon.db import db
 from webcommon.uploads import FilePart, MemorySink, parse
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -52,25 +50,25 @@ def _enrolment(username: str, secret: str) -> dict[str, object]:
 @admin_only
 def reviewers() -> ResponseReturnValue:
     form = NewReviewerForm()
-    desks = repo.desks(db(), active_only=False)
+    desks = desk_cases.listed(db(), active_only=False)
     chosen = [d for d in desks if request.form.get(f"desk-{d.id}")]
     if request.method == "POST" and form.validate_on_submit() and chosen:
-        if repo.reviewer_by_username(db(), form.username.data or ""):
+        try:
+            new = accounts.add(
+                db(),
+                hasher(),
+                reviewer(),
+                form.username.data or "",
+                bool(form.is_admin.data),
+                chosen,
+            )
+        except (Conflict, Invalid):
             form.username.errors = [*form.username.errors, "taken"]
         else:
-            words, secret = passphrases.generate(), pyotp.random_base32()
-            with transaction() as session:
-                new = repo.add_reviewer(
-                    session,
-                    form.username.data or "",
-                    passphrases.hash_passphrase(words, hasher()),
-                    secret,
-                    bool(form.is_admin.data),
-                    chosen,
-                )
-                repo.audit(session, reviewer(), "reviewer_added", detail=new.username)
             return render_template(
-                "reviewer/credentials.html", passphrase=words, **_enrolment(new.username, secret)
+                "reviewer/credentials.html",
+                passphrase=new.passphrase,
+                **_enrolment(new.username, new.totp_secret or ""),
             )
     people = db().scalars(select(Reviewer).order_by(Reviewer.username)).all()
     status = 400 if request.method == "POST" else 200
@@ -99,23 +97,15 @@ def reviewer_action(reviewer_id: int, what: str) -> ResponseReturnValue:
     person = _person(reviewer_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    shown: dict[str, object] = {}
-    with transaction() as session:
-        if what == "reset-2fa":
-            person.totp_secret = pyotp.random_base32()
-            person.last_totp_counter = None
-            shown = _enrolment(person.username, person.totp_secret)
-        elif what == "reset-passphrase":
-            words = passphrases.generate()
-            person.passphrase_hash = passphrases.hash_passphrase(words, hasher())
-            shown = {"passphrase": words, "username": person.username}
-        else:
-            person.active = what == "enable"
-        if what != "enable":
-            sessions.end_all(session, person.id)
-        repo.audit(session, reviewer(), f"reviewer_{what}", detail=person.username)
-    if shown:
+    if what == "reset-2fa":
+        new = accounts.reset_2fa(db(), reviewer(), person)
+        shown = _enrolment(person.username, new.totp_secret or "")
         return render_template("reviewer/credentials.html", **shown)
+    if what == "reset-passphrase":
+        new = accounts.reset_passphrase(db(), hasher(), reviewer(), person)
+        shown = {"passphrase": new.passphrase, "username": person.username}
+        return render_template("reviewer/credentials.html", **shown)
+    accounts.set_active(db(), reviewer(), person, what == "enable")
     return redirect(url_for("admin.reviewers"), code=303)
 
 
@@ -130,19 +120,8 @@ def delete_reviewer(reviewer_id: int) -> ResponseReturnValue:
         return render_template(
             "reviewer/confirm_delete.html", form=form, what="reviewer", person=person
         )
-    with transaction() as session:
-        name = person.username
-        session.delete(person)
-        repo.audit(session, reviewer(), "reviewer_deleted", detail=name)
+    accounts.remove(db(), reviewer(), person)
     return redirect(url_for("admin.reviewers"), code=303)
-
-
-def _recipients(text: str) -> list[Recipient] | None:
-    try:
-        parsed = [Recipient.parse(line) for line in text.splitlines() if line.strip()]
-    except CryptoError:
-        return None
-    return parsed or None
 
 
 @bp.route("/desks", methods=["GET", "POST"])
@@ -151,28 +130,19 @@ def desks() -> ResponseReturnValue:
     form = DeskForm()
     bad_recipients = False
     if request.method == "POST" and form.validate_on_submit():
-        parsed = _recipients(form.recipients.data or "")
-        existing = repo.desk_by_slug(db(), form.slug.data or "")
-        if parsed is None:
+        lines = (form.recipients.data or "").splitlines()
+        try:
+            desk_cases.save(
+                db(),
+                reviewer(),
+                form.slug.data or "",
+                form.name_th.data or "",
+                form.name_en.data or "",
+                lines,
+            )
+        except Invalid:
             bad_recipients = True
         else:
-            with transaction() as session:
-                pairs = [(str(r), fingerprint(r)) for r in parsed]
-                if existing is None:
-                    repo.add_desk(
-                        session,
-                        form.slug.data or "",
-                        form.name_th.data or "",
-                        form.name_en.data or "",
-                        pairs,
-                    )
-                else:
-                    existing.name_th = form.name_th.data or ""
-                    existing.name_en = form.name_en.data or ""
-                    existing.recipients = [
-                        DeskRecipient(recipient=r, fingerprint=f, label="") for r, f in pairs
-                    ]
-                repo.audit(session, reviewer(), "desk_saved", detail=form.slug.data or "")
             return redirect(url_for("admin.desks"), code=303)
     all_desks = db().scalars(select(Desk).order_by(Desk.slug)).all()
     status = 400 if request.method == "POST" else 200
@@ -181,10 +151,14 @@ def desks() -> ResponseReturnValue:
     ), status
 
 
+def _settings() -> instance_settings.Settings:
+    return instance_settings.load(db(), config().max_upload_bytes, config().default_language)
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @admin_only
 def settings() -> ResponseReturnValue:
-    current = instance_settings.load(db(), config())
+    current = _settings()
     form = SettingsForm(data=current.__dict__ if request.method == "GET" else None)
     if request.method == "POST" and form.validate_on_submit():
         new = replace(
@@ -196,9 +170,8 @@ def settings() -> ResponseReturnValue:
             retention_days=int(form.retention_days.data),
             default_language=form.default_language.data or "th",
         )
-        with transaction() as session:
-            instance_settings.save(session, new)
-            repo.audit(session, reviewer(), "settings_saved")
+        instance_settings.save(db(), new)
+        record(db(), reviewer(), Action.SETTINGS_SAVED)
         return redirect(url_for("admin.settings"), code=303)
     return render_template("reviewer/admin_settings.html", form=form)
 
@@ -221,11 +194,9 @@ def upload_logo() -> ResponseReturnValue:
     data = bytes(sinks[0].data) if sinks else b""
     if data and not is_png(data):
         abort(400)
-    current = instance_settings.load(db(), config())
-    with transaction() as session:
-        new = replace(current, logo_png=base64.b64encode(data).decode("ascii"))
-        instance_settings.save(session, new)
-        repo.audit(session, reviewer(), "logo_saved" if data else "logo_removed")
+    new = replace(_settings(), logo_png=base64.b64encode(data).decode("ascii"))
+    instance_settings.save(db(), new)
+    record(db(), reviewer(), Action.LOGO_SAVED if data else Action.LOGO_REMOVED)
     return redirect(url_for("admin.settings"), code=303)
 
 

@@ -13,13 +13,13 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from crypto import passphrase as passphrases
-from crypto.errors import PassphraseMismatchError
+from core import accounts
+from core.audit import Action, record
+from core.errors import Invalid
 from journalist_interface import sessions, signin
 from journalist_interface.context import config, hasher, reviewer, sign_in
 from journalist_interface.forms import ActionForm, SignInForm
-from store import repository as repo
-from webcommon.db import transaction
+from webcommon.db import db
 
 bp = Blueprint("auth", __name__)
 
@@ -41,19 +41,14 @@ def login() -> ResponseReturnValue:
         return render_template("reviewer/login.html", form=form), (
             400 if request.method == "POST" else 200
         )
-    with transaction() as db:
-        try:
-            token = sign_in(
-                db,
-                form.username.data or "",
-                form.passphrase.data or "",
-                form.token.data or "",
-                "web",
-            )
-        except signin.SignInError as failed:
-            return render_template(
-                "reviewer/login.html", form=form, failed=True, locked_until=failed.locked_until
-            ), 401
+    try:
+        token = sign_in(
+            db(), form.username.data or "", form.passphrase.data or "", form.token.data or "", "web"
+        )
+    except signin.SignInError as failed:  # the failure count and audit record still commit
+        return render_template(
+            "reviewer/login.html", form=form, failed=True, locked_until=failed.locked_until
+        ), 401
     response = make_response(redirect(url_for("cases.inbox"), code=303))
     _cookie(response, token)
     return response
@@ -63,9 +58,8 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return redirect(url_for("cases.inbox"), code=303)
-    with transaction() as db:
-        sessions.end(db, request.cookies.get(sessions.COOKIE))
-        repo.audit(db, reviewer(), "logout")
+    sessions.end(db(), request.cookies.get(sessions.COOKIE))
+    record(db(), reviewer(), Action.LOGOUT)
     response = make_response(redirect(url_for("auth.login"), code=303))
     response.delete_cookie(sessions.COOKIE, httponly=True, samesite="Strict")
     return response
@@ -81,16 +75,12 @@ def account() -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return render_template("reviewer/account.html", form=form), 400
     try:
-        passphrases.verify(reviewer().passphrase_hash, current, hasher())
-    except PassphraseMismatchError:
+        new = accounts.change_own_passphrase(db(), hasher(), reviewer(), current)
+    except Invalid:
         return render_template("reviewer/account.html", form=form, wrong=True), 401
-    new = passphrases.generate()
-    with transaction() as db:
-        me = reviewer()
-        me.passphrase_hash = passphrases.hash_passphrase(new, hasher())
-        sessions.end_all(db, me.id)
-        repo.audit(db, me, "passphrase_changed")
     g.pop("reviewer", None)
-    response = make_response(render_template("reviewer/new_passphrase.html", passphrase=new))
+    response = make_response(
+        render_template("reviewer/new_passphrase.html", passphrase=new.passphrase)
+    )
     response.delete_cookie(sessions.COOKIE, httponly=True, samesite="Strict")
     return response

@@ -1,4 +1,5 @@
-"""The inbox and the case page: read, download, export, reply, move along the workflow."""
+"""The inbox and the case page: read, download, export, reply, move along the workflow.
+Each view parses the request, calls one use case, and renders."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from journalist_interface import cases, export
+from core import cases, export, replies
+from core.errors import WorkflowError
+from core.inbox import InboxFilter
+from core.inbox import inbox as inbox_query
+from core.workflow import TRANSITIONS, acknowledgement_late, feedback_late
 from journalist_interface.context import blobs, reviewer
 from journalist_interface.forms import (
     CATEGORIES,
@@ -30,11 +35,8 @@ from journalist_interface.forms import (
     StatusForm,
     options,
 )
-from store import repository as repo
-from store.cases import InboxFilter
-from store.cases import inbox as inbox_query
-from store.models import CaseStatus, Conclusion, Reply, Reviewer, Source, Submission
-from webcommon.db import db, transaction
+from store.models import Case, CaseStatus, Conclusion, Reply, Reviewer, Submission
+from webcommon.db import db
 from webcommon.i18n import current_language
 from webcommon.places import BY_CODE
 
@@ -71,32 +73,34 @@ def inbox() -> ResponseReturnValue:
         "reviewer/inbox.html",
         page=page,
         today=_today(),
+        acknowledgement_late=acknowledgement_late,
+        feedback_late=feedback_late,
         desks=me.desks,
         statuses=STATUS_LABELS,
         args=request.args,
     )
 
 
-def _case(source_id: int) -> Source:
-    return cases.case_for(db(), reviewer(), source_id)
+def _case(case_id: int) -> Case:
+    return cases.case_for(db(), reviewer(), case_id)
 
 
-@bp.get("/cases/<id:source_id>")
-def case(source_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
+@bp.get("/cases/<id:case_id>")
+def case(case_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
     status_form = StatusForm()
     status_form.status.choices = options(
-        [(s.value, STATUS_LABELS[s]) for s in cases.TRANSITIONS[source.status]]
+        [(s.value, STATUS_LABELS[s]) for s in TRANSITIONS[found.status]]
     )
     assign = AssignForm()
     assign.assignee.choices = options(
-        [("", "—")] + [(str(r.id), r.username) for r in cases.reviewers_of(db(), source)]
+        [("", "—")] + [(str(r.id), r.username) for r in cases.assignable(db(), found)]
     )
-    assign.assignee.data = str(source.assignee_id or "")
-    labels = LabelsForm(category=source.category or "", province=source.province or "")
+    assign.assignee.data = str(found.assignee_id or "")
+    labels = LabelsForm(category=found.category or "", province=found.province or "")
     return render_template(
         "reviewer/case.html",
-        source=source,
+        case=found,
         today=_today(),
         statuses=STATUS_LABELS,
         status_form=status_form,
@@ -105,23 +109,20 @@ def case(source_id: int) -> ResponseReturnValue:
         reply_form=ReplyForm(),
         action=ActionForm(),
         categories=CATEGORIES,
-        province=BY_CODE.get(source.province or ""),
+        province=BY_CODE.get(found.province or ""),
     )
 
 
-def _back(source: Source) -> ResponseReturnValue:
-    return redirect(url_for("cases.case", source_id=source.id), code=303)
+def _back(found: Case) -> ResponseReturnValue:
+    return redirect(url_for("cases.case", case_id=found.id), code=303)
 
 
-@bp.get("/cases/<id:source_id>/submissions/<id:item_id>/download")
-def download(source_id: int, item_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
-    item = cases.submission_for(db(), reviewer(), source, item_id)
-    with transaction() as session:
-        me = reviewer()
-        cases.mark_seen(session, me, [item])
-        repo.audit(session, me, "download", source.designation, f"#{item.id}")
-    name = f"{export.slug(source.designation)}-{item.id:04d}-{item.kind}.age"
+@bp.get("/cases/<id:case_id>/submissions/<id:item_id>/download")
+def download(case_id: int, item_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
+    item = cases.submission_for(db(), found, item_id)
+    cases.record_download(db(), reviewer(), found, item)
+    name = f"{export.slug(found.designation)}-{item.id:04d}-{item.kind}.age"
     return send_file(
         blobs().path(item.blob_name),
         mimetype="application/octet-stream",
@@ -133,29 +134,14 @@ def download(source_id: int, item_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/cases/<id:source_id>/export")
-def export_bundle(source_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
+@bp.post("/cases/<id:case_id>/export")
+def export_bundle(case_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    unread_only = request.form.get("which") == "unread"
-    items: list[Submission] = [s for s in source.submissions if not (unread_only and s.seen)]
-    desk = source.desk.slug if source.desk else ""
-    entries = [
-        export.Item(source.designation, desk, s.kind.value, s.id, s.blob_name, s.created_on)
-        for s in items
-    ]
-    if not unread_only:
-        entries += [
-            export.Item(source.designation, desk, "reply", r.id, r.blob_name, r.created_at.date())
-            for r in source.replies
-        ]
-    with transaction() as session:
-        me = reviewer()
-        cases.mark_seen(session, me, items)
-        repo.audit(session, me, "export", source.designation, f"{len(entries)} items")
-    name = f"westrong-{export.slug(source.designation)}-{_today().isoformat()}.zip"
-    body = stream_with_context(export.stream(blobs(), entries, "WE STRONG Drop"))
+    items = export.export_case(db(), reviewer(), found, request.form.get("which") == "unread")
+    name = f"westrong-{export.slug(found.designation)}-{_today().isoformat()}.zip"
+    body = stream_with_context(export.stream(blobs(), items, "WE STRONG Drop"))
     return Response(
         body,
         mimetype="application/zip",
@@ -163,124 +149,100 @@ def export_bundle(source_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/cases/<id:source_id>/reply")
-def reply(source_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
+@bp.post("/cases/<id:case_id>/reply")
+def reply(case_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
     form = ReplyForm()
     if not form.validate_on_submit():
         flash("reply-empty")
-        return _back(source)
-    with transaction() as session:
-        me = reviewer()
-        cases.send_reply(session, blobs(), source, me, form.message.data or "", current_language())
+        return _back(found)
+    replies.send(db(), blobs(), found, reviewer(), form.message.data or "", current_language())
     flash("reply-sent")
-    return _back(source)
+    return _back(found)
 
 
-@bp.post("/cases/<id:source_id>/status")
-def status(source_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
+@bp.post("/cases/<id:case_id>/status")
+def status(case_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
     form = StatusForm()
     form.status.choices = options([(s.value, s.value) for s in CaseStatus])
     if not form.validate_on_submit():
         abort(400)
     conclusion = Conclusion(form.conclusion.data) if form.conclusion.data else None
-    with transaction() as session:
-        try:
-            cases.change_status(
-                session,
-                source,
-                reviewer(),
-                CaseStatus(form.status.data),
-                _today(),
-                conclusion,
-                form.external_reference.data or "",
-            )
-        except cases.WorkflowError:
-            session.rollback()
-            flash("status-refused")
-            return _back(source)
+    reference = form.external_reference.data or ""
+    new = CaseStatus(form.status.data)
+    try:
+        cases.change_status(db(), found, reviewer(), new, _today(), conclusion, reference)
+    except WorkflowError:
+        flash("status-refused")
+        return _back(found)
     flash("status-changed")
-    return _back(source)
+    return _back(found)
 
 
-@bp.post("/cases/<id:source_id>/assign")
-def assign(source_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
+@bp.post("/cases/<id:case_id>/assign")
+def assign(case_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
     form = AssignForm()
-    allowed = {str(r.id): r for r in cases.reviewers_of(db(), source)}
+    allowed = {str(r.id): r for r in cases.assignable(db(), found)}
     form.assignee.choices = options([("", "—")] + [(k, r.username) for k, r in allowed.items()])
     if not form.validate_on_submit():
         abort(400)
     chosen: Reviewer | None = allowed.get(form.assignee.data or "")
     if chosen is not None and not form.no_conflict.data:
         flash("conflict-unconfirmed")
-        return _back(source)
-    with transaction() as session:
-        source.assignee_id = chosen.id if chosen else None
-        detail = f"to {chosen.username}; no conflict of interest confirmed" if chosen else "none"
-        repo.audit(session, reviewer(), "assign", source.designation, detail)
-    return _back(source)
+        return _back(found)
+    cases.assign(db(), found, reviewer(), chosen)
+    return _back(found)
 
 
-@bp.post("/cases/<id:source_id>/labels")
-def labels(source_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
+@bp.post("/cases/<id:case_id>/labels")
+def labels(case_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
     form = LabelsForm()
     if not form.validate_on_submit():
         abort(400)
-    with transaction() as session:
-        source.category = form.category.data or None
-        source.province = form.province.data or None
-        repo.audit(session, reviewer(), "labels", source.designation)
-    return _back(source)
+    cases.set_labels(db(), found, reviewer(), form.category.data, form.province.data)
+    return _back(found)
 
 
-@bp.post("/cases/<id:source_id>/star")
-def star(source_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
+@bp.post("/cases/<id:case_id>/star")
+def star(case_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    with transaction():
-        source.starred = not source.starred
-    return _back(source)
+    cases.toggle_star(found)
+    return _back(found)
 
 
-@bp.route("/cases/<id:source_id>/delete", methods=["GET", "POST"])
-def delete_case(source_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
+@bp.route("/cases/<id:case_id>/delete", methods=["GET", "POST"])
+def delete_case(case_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
     form = ActionForm()
     if request.method == "GET" or not form.validate_on_submit():
-        return render_template(
-            "reviewer/confirm_delete.html", form=form, what="case", source=source
-        )
-    with transaction() as session:
-        cases.delete_source(session, blobs(), reviewer(), source)
+        return render_template("reviewer/confirm_delete.html", form=form, what="case", case=found)
+    cases.delete_case(db(), blobs(), reviewer(), found)
     flash("case-deleted")
     return redirect(url_for("cases.inbox"), code=303)
 
 
-def _confirm_then_delete(
-    source: Source, item: Submission | Reply, what: str
-) -> ResponseReturnValue:
+def _confirm_then_delete(found: Case, item: Submission | Reply, what: str) -> ResponseReturnValue:
     form = ActionForm()
     if request.method == "GET" or not form.validate_on_submit():
         return render_template(
-            "reviewer/confirm_delete.html", form=form, what=what, source=source, item=item
+            "reviewer/confirm_delete.html", form=form, what=what, case=found, item=item
         )
-    with transaction() as session:
-        cases.delete_item(session, blobs(), reviewer(), item)
-    return _back(source)
+    cases.delete_item(db(), blobs(), reviewer(), item)
+    return _back(found)
 
 
-@bp.route("/cases/<id:source_id>/submissions/<id:item_id>/delete", methods=["GET", "POST"])
-def delete_submission(source_id: int, item_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
-    item = cases.submission_for(db(), reviewer(), source, item_id)
-    return _confirm_then_delete(source, item, "submission")
+@bp.route("/cases/<id:case_id>/submissions/<id:item_id>/delete", methods=["GET", "POST"])
+def delete_submission(case_id: int, item_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
+    return _confirm_then_delete(found, cases.submission_for(db(), found, item_id), "submission")
 
 
-@bp.route("/cases/<id:source_id>/replies/<id:reply_id>/delete", methods=["GET", "POST"])
-def delete_reply(source_id: int, reply_id: int) -> ResponseReturnValue:
-    source = _case(source_id)
-    return _confirm_then_delete(source, cases.reply_for(db(), source, reply_id), "reply")
+@bp.route("/cases/<id:case_id>/replies/<id:reply_id>/delete", methods=["GET", "POST"])
+def delete_reply(case_id: int, reply_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
+    return _confirm_then_delete(found, cases.reply_for(db(), found, reply_id), "reply")

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "webcommon" / "translations"
 POT = TRANSLATIONS / "messages.pot"
-PACKAGES = ["source_interface", "journalist_interface", "webcommon"]
+PACKAGES = ["core", "source_interface", "journalist_interface", "webcommon"]
 BIN = Path(sys.executable).parent
 
 

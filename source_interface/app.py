@@ -5,7 +5,7 @@ import os
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFProtect
 
-from config import Config, load_config
+from config import SourceConfig, load_source_config
 from crypto.errors import BusyError
 from crypto.gate import Gate
 from source_interface.views import bp
@@ -19,13 +19,13 @@ from webcommon.i18n import init_i18n
 FORM_LIMIT = 1024 * 1024
 
 
-def create_app(config: Config) -> Flask:
+def create_app(config: SourceConfig) -> Flask:
     """Return the source interface for this configuration."""
-    app = base_app(__name__, config, config.source_secret_key)
+    app = base_app(__name__, config)
     app.config["MAX_CONTENT_LENGTH"] = FORM_LIMIT
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # a tip can take hours to write over Tor
     init_i18n(app)
-    init_db(app, config)
+    init_db(app, config.database_url)
     init_branding(app)
     app.extensions["westrong_gate"] = Gate(
         concurrency=config.kdf_concurrency, per_second=config.kdf_per_second
@@ -44,4 +44,4 @@ def create_app(config: Config) -> Flask:
 def from_environment() -> Flask:
     """Build the app from WESTRONG_* variables: the WSGI entry point, e.g. for gunicorn
     `'source_interface.app:from_environment()'`."""
-    return create_app(load_config(os.environ))
+    return create_app(load_source_config(os.environ))

@@ -16,12 +16,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from config import Config
+from config import SourceConfig
+from core import sources
 from crypto import labels, session_seal
 from crypto.codename import normalize
 from crypto.errors import CryptoError
 from crypto.keys import Identity
-from store import repository as repo
 from store.models import Source, SourceSession
 
 COOKIE = "sid"
@@ -52,14 +52,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _expiry(config: Config) -> dt.datetime:
-    exact = _now() + dt.timedelta(minutes=config.source_session_idle_minutes)
+def _expiry(config: SourceConfig) -> dt.datetime:
+    exact = _now() + dt.timedelta(minutes=config.session_idle_minutes)
     step = EXPIRY_STEP.total_seconds()
     rounded = (int(exact.timestamp() // step) + 1) * step
     return dt.datetime.fromtimestamp(rounded, dt.UTC)
 
 
-def start(db: Session, config: Config, source: Source, reply_identity: Identity) -> str:
+def start(db: Session, config: SourceConfig, source: Source, reply_identity: Identity) -> str:
     """Create a session row; return the cookie value (the token)."""
     token = session_seal.new_token()
     db.add(
@@ -82,7 +82,7 @@ def has_cookie() -> bool:
     return COOKIE in request.cookies
 
 
-def current(db: Session, config: Config) -> SignedIn | None:
+def current(db: Session, config: SourceConfig) -> SignedIn | None:
     """Return the signed-in source, extending the idle expiry, or None if there is none."""
     token = _token()
     if token is None:
@@ -117,7 +117,7 @@ def end(db: Session) -> None:
 
 def purge_expired(db: Session) -> None:
     """Delete expired session rows."""
-    repo.purge_expired_source_sessions(db, _now())
+    sources.purge_expired_sessions(db, _now())
 
 
 def set_cookie(response: Response, value: str) -> None:

@@ -18,15 +18,19 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
 
+from config import SourceConfig
+from core import desks as desk_cases
+from core import sources, tips
+from core.errors import NotFound
+from core.workflow import EXPLANATIONS
 from crypto import codename as codenames
 from crypto.codename import Language
 from crypto.gate import Gate
 from crypto.source_identity import KdfParams, SourceIdentity, derive
-from source_interface import auth, tips
+from source_interface import auth
 from source_interface.forms import (
     CodenameLanguageForm,
     CreateForm,
@@ -35,20 +39,22 @@ from source_interface.forms import (
     ReplyDeleteForm,
     TipForm,
 )
-from source_interface.statuses import EXPLANATIONS
-from store import repository as repo
-from store.models import Desk, Reply
+from source_interface.sinks import EncryptingSink
+from store.models import Desk, SubmissionKind
 from webcommon import uploads
 from webcommon.app import current_blobs, current_config
-from webcommon.db import db, transaction
+from webcommon.db import db
 from webcommon.i18n import current_language
 from webcommon.settings import current as current_settings
 
 bp = Blueprint("source", __name__)
-
-
-_config = current_config
 _blobs = current_blobs
+
+
+def _config() -> SourceConfig:
+    config = current_config()
+    assert isinstance(config, SourceConfig)  # noqa: S101 (the source app holds only its own)
+    return config
 
 
 def _derive(codename: str) -> SourceIdentity:
@@ -59,7 +65,7 @@ def _derive(codename: str) -> SourceIdentity:
 
 
 def _desks() -> list[Desk]:
-    return [d for d in repo.desks(db()) if d.recipients]
+    return desk_cases.receiving(db())
 
 
 def _desk_choices(desks: list[Desk]) -> list[tuple[str, str]]:
@@ -70,8 +76,7 @@ def _desk_choices(desks: list[Desk]) -> list[tuple[str, str]]:
 def _signed_in() -> auth.SignedIn:
     """Return the signed-in source or stop with a redirect (login, or 'session ended')."""
     if "signed_in" not in g:
-        with transaction() as session:
-            g.signed_in = auth.current(session, _config())
+        g.signed_in = auth.current(db(), _config())
     if g.signed_in is None:
         target = "source.session_ended" if auth.has_cookie() else "source.login"
         response = redirect(url_for(target), code=303)
@@ -102,34 +107,24 @@ def generate() -> str | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("source/generate.html", form=form), 400
     name = codenames.generate(Language(form.words.data))
-    create = CreateForm(codename=name, proof=auth.codename_proof(_config().source_secret_key, name))
+    create = CreateForm(codename=name, proof=auth.codename_proof(_config().secret_key, name))
     return render_template("source/codename.html", codename=name, form=create)
 
 
 @bp.post("/create")
 def create() -> ResponseReturnValue:
     form = CreateForm()
-    secret = _config().source_secret_key
+    secret = _config().secret_key
     if not form.validate_on_submit() or not auth.proof_matches(
         secret, form.codename.data or "", form.proof.data or ""
     ):
         return render_template("source/generate.html", form=CodenameLanguageForm(), error=True), 400
     identity = _derive(form.codename.data or "")
-    with transaction() as session:
-        auth.purge_expired(session)
-        repo.purge_pending_sources(session, repo.today())
-        if repo.source_by_lookup_id(session, identity.lookup_id) is not None:
-            abort(409)  # a fresh 90-bit codename colliding: practically impossible
-        designation = codenames.designation()
-        while repo.designation_taken(session, designation):
-            designation = codenames.designation()
-        source = repo.add_source(
-            session,
-            identity.lookup_id,
-            str(identity.reply_identity.recipient),
-            designation,
-        )
-        token = auth.start(session, _config(), source, identity.reply_identity)
+    session = db()
+    auth.purge_expired(session)
+    sources.purge_pending(session, tips.today())
+    source = sources.create(session, identity)
+    token = auth.start(session, _config(), source, identity.reply_identity)
     response = redirect(url_for("source.lookup"), code=303)
     auth.set_cookie(response, token)
     return response
@@ -142,13 +137,12 @@ def login() -> ResponseReturnValue:
         status = 400 if request.method == "POST" else 200
         return render_template("source/login.html", form=form), status
     identity = _derive(form.codename.data or "")
-    with transaction() as session:
-        source = repo.source_by_lookup_id(session, identity.lookup_id)
-        if source is None:
-            # One message whether or not the codename ever existed.
-            return render_template("source/login.html", form=form, wrong=True), 401
-        source.last_activity_on = repo.today()
-        token = auth.start(session, _config(), source, identity.reply_identity)
+    try:
+        source = sources.sign_in(db(), identity)
+    except NotFound:
+        # One message whether or not the codename ever existed.
+        return render_template("source/login.html", form=form, wrong=True), 401
+    token = auth.start(db(), _config(), source, identity.reply_identity)
     response = redirect(url_for("source.lookup"), code=303)
     auth.set_cookie(response, token)
     return response
@@ -157,19 +151,11 @@ def login() -> ResponseReturnValue:
 def _render_lookup(form: TipForm, status: int = 200, **extra: Any) -> tuple[str, int]:
     extra.setdefault("settings", current_settings())
     signed = _signed_in()
-    source = signed.source
-    replies = []
-    for reply in source.replies:
-        if not reply.deleted_by_source:
-            text = tips.read_text(_blobs(), reply.blob_name, signed.reply_identity)
-            replies.append((reply, text))
-    status_words = EXPLANATIONS[source.status] if not source.pending else None
     return render_template(
         "source/lookup.html",
         form=form,
-        source=source,
-        replies=replies,
-        status_words=status_words,
+        cases=sources.cases_of(signed.source, _blobs(), signed.reply_identity),
+        explanations=EXPLANATIONS,
         reply_form=ReplyDeleteForm(),
         logout_form=LogoutForm(),
         **extra,
@@ -180,8 +166,8 @@ def _render_lookup(form: TipForm, status: int = 200, **extra: Any) -> tuple[str,
 def lookup() -> tuple[str, int]:
     signed = _signed_in()
     form = TipForm(desks=_desk_choices(_desks()))
-    if signed.source.desk is not None:
-        form.desk.data = signed.source.desk.slug
+    if len(signed.source.cases) == 1:
+        form.desk.data = signed.source.cases[0].desk.slug  # most sources report once
     return _render_lookup(form)
 
 
@@ -208,7 +194,7 @@ def submit() -> tuple[str, int]:
         desk = desks.get(part.fields.get("desk", ""))
         if desk is None:
             raise uploads.FormOrderError("choose a desk before the files")
-        return tips.EncryptingSink(_blobs(), part, tips.recipients(desk))
+        return EncryptingSink(_blobs(), part, tips.recipients(desk))
 
     # This view enforces the upload limit itself, after reading the text fields, so that an
     # over-limit upload still gives the source back what they typed.
@@ -234,7 +220,8 @@ def submit() -> tuple[str, int]:
     if valid and not (message or fields_given or files):
         form.msg.errors = [*form.msg.errors, _("Please write a message or attach a file.")]
         valid = False
-    first = signed.source.pending
+    chosen = desks.get(form.desk.data or "")
+    first = chosen is not None and tips.case_at(db(), signed.source, chosen) is None
     if valid and first and len(message) < rules.min_message_length:
         form.msg.errors = [
             *form.msg.errors,
@@ -248,18 +235,16 @@ def submit() -> tuple[str, int]:
         tips.discard(_blobs(), names)
         return _render_lookup(form, 400, files_dropped=bool(files))
     desk = desks[form.desk.data]
+    stored = [tips.StoredBlob(SubmissionKind.FILE, f.blob_name, f.ciphertext_size) for f in files]
     try:
-        message_blob = None
         if message or fields_given:
-            message_blob = tips.store_message(
-                _blobs(), tips.recipients(desk), message, fields_given, current_language()
-            )
-            names.append(message_blob[0])
-        with transaction() as session:
-            tips.record(session, signed.source, desk, message_blob, files)
+            to = tips.recipients(desk)
+            lang = current_language()
+            stored.insert(0, tips.store_message(_blobs(), to, message, fields_given, lang))
     except BaseException:
         tips.discard(_blobs(), names)
         raise
+    tips.file_tip(db(), _blobs(), signed.source, desk, stored)
     return render_template("source/submitted.html"), 200
 
 
@@ -277,13 +262,7 @@ def delete_reply(reply_id: int) -> ResponseReturnValue:
     signed = _signed_in()
     if not ReplyDeleteForm().validate_on_submit():
         abort(400)
-    with transaction() as session:
-        reply = session.scalar(
-            select(Reply).where(Reply.id == reply_id, Reply.source_id == signed.source.id)
-        )
-        if reply is None:
-            abort(404)
-        reply.deleted_by_source = True
+    sources.hide_reply(db(), signed.source, reply_id)
     return redirect(url_for("source.lookup"), code=303)
 
 
@@ -291,8 +270,7 @@ def delete_reply(reply_id: int) -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     if not LogoutForm().validate_on_submit():
         abort(400)
-    with transaction() as session:
-        auth.end(session)
+    auth.end(db())
     response = make_response(render_template("source/logged_out.html"))
     auth.clear_cookie(response)
     return response

@@ -123,26 +123,43 @@ class DeskRecipient(Base):
 
 
 class Source(Base):
-    """A source, which is also a case: one row per person who reported."""
+    """A codename identity: how a source signs in and receives replies. What they reported,
+    and to whom, lives in their cases (one per desk)."""
 
     __tablename__ = "sources"
-    __table_args__ = (
-        Index("ix_sources_desk_status", "desk_id", "status"),
-        Index("ix_sources_last_activity", "last_activity_on"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lookup_id: Mapped[str] = mapped_column(String(64), unique=True)  # from the codename KDF
     reply_recipient: Mapped[str] = mapped_column(String(100))  # age1…; its secret is never kept
-    designation: Mapped[str] = mapped_column(String(100), unique=True)
-    # Pending until the first submission: invisible to reviewers, purged after a day.
+    # Pending until the first submission: no case yet, purged after a day.
     pending: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     created_on: Mapped[dt.date] = mapped_column(Date)
+    last_activity_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    cases: Mapped[list[Case]] = relationship(
+        back_populates="source", cascade="all, delete-orphan", order_by="Case.id"
+    )
+
+
+class Case(Base):
+    """One source's report to one desk: the only handle its reviewers see is the designation,
+    random per case, so two desks cannot tell that the same person reported to both."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("source_id", "desk_id", name="uq_cases_source_desk"),
+        Index("ix_cases_desk_status", "desk_id", "status"),
+        Index("ix_cases_last_activity", "last_activity_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    desk_id: Mapped[int] = mapped_column(ForeignKey("desks.id", ondelete="RESTRICT"))
+    designation: Mapped[str] = mapped_column(String(100), unique=True)
+    # The case's own day-precision activity (its submissions), not the source's sign-ins.
     last_activity_on: Mapped[dt.date] = mapped_column(Date)
-    desk_id: Mapped[int | None] = mapped_column(ForeignKey("desks.id", ondelete="RESTRICT"))
     # Case workflow, all reviewer-written metadata; none of it is what the source wrote.
     status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.RECEIVED)
-    received_on: Mapped[dt.date | None] = mapped_column(Date)
+    received_on: Mapped[dt.date] = mapped_column(Date)
     acknowledge_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     acknowledged_on: Mapped[dt.date | None] = mapped_column(Date)
     feedback_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
@@ -155,48 +172,48 @@ class Source(Base):
     )
     starred: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    desk: Mapped[Desk | None] = relationship()
+    source: Mapped[Source] = relationship(back_populates="cases")
+    desk: Mapped[Desk] = relationship()
     assignee: Mapped[Reviewer | None] = relationship()
     submissions: Mapped[list[Submission]] = relationship(
-        back_populates="source", cascade="all, delete-orphan", order_by="Submission.id"
+        back_populates="case", cascade="all, delete-orphan", order_by="Submission.id"
     )
     replies: Mapped[list[Reply]] = relationship(
-        back_populates="source", cascade="all, delete-orphan", order_by="Reply.id"
+        back_populates="case", cascade="all, delete-orphan", order_by="Reply.id"
     )
 
 
 class Submission(Base):
-    """One encrypted message or file from a source; the blob holds an age envelope."""
+    """One encrypted message or file of a case; the blob holds an age envelope to its desk."""
 
     __tablename__ = "submissions"
-    __table_args__ = (Index("ix_submissions_source_seen", "source_id", "seen"),)
+    __table_args__ = (Index("ix_submissions_case_seen", "case_id", "seen"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
-    desk_id: Mapped[int] = mapped_column(ForeignKey("desks.id", ondelete="RESTRICT"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     kind: Mapped[SubmissionKind] = mapped_column(_enum(SubmissionKind))
     blob_name: Mapped[str] = mapped_column(String(64), unique=True)
     ciphertext_size: Mapped[int] = mapped_column(Integer)
     created_on: Mapped[dt.date] = mapped_column(Date)
     # Downloaded by any reviewer (the inbox's unread count); who exactly is in seen_by.
     seen: Mapped[bool] = mapped_column(Boolean, default=False)
-    source: Mapped[Source] = relationship(back_populates="submissions")
+    case: Mapped[Case] = relationship(back_populates="submissions")
     seen_by: Mapped[list[Reviewer]] = relationship(secondary=submission_seen)
 
 
 class Reply(Base):
-    """A reviewer's reply, encrypted to the source's reply key and to the desk."""
+    """A reviewer's reply in a case, encrypted to the source's reply key and to the desk."""
 
     __tablename__ = "replies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id", ondelete="SET NULL"))
     blob_name: Mapped[str] = mapped_column(String(64), unique=True)
     ciphertext_size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     deleted_by_source: Mapped[bool] = mapped_column(Boolean, default=False)
-    source: Mapped[Source] = relationship(back_populates="replies")
+    case: Mapped[Case] = relationship(back_populates="replies")
     reviewer: Mapped[Reviewer | None] = relationship()
 
 

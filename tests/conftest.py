@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config import Config
+from tests.factories import InstanceConfigs, make_configs
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -23,22 +23,6 @@ def require_tool(name: str) -> str:
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    """A testing configuration on a fresh SQLite file and store under tmp_path."""
-    from config import load_config
-
-    return load_config(
-        {
-            "WESTRONG_MODE": "testing",
-            "WESTRONG_DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
-            "WESTRONG_STORE_ROOT": str(tmp_path / "store"),
-            "WESTRONG_PEPPER": os.urandom(32).hex(),
-            "WESTRONG_SOURCE_SECRET_KEY": os.urandom(32).hex(),
-            "WESTRONG_JOURNALIST_SECRET_KEY": os.urandom(32).hex(),
-            "WESTRONG_KDF_OPS": "1",
-            "WESTRONG_KDF_MEM": str(8 * 1024 * 1024),
-            "WESTRONG_KDF_PER_SECOND": "1000",
-            "WESTRONG_PASSPHRASE_TIME_COST": "1",
-            "WESTRONG_PASSPHRASE_MEMORY_KIB": "64",
-        }
-    )
+def config(tmp_path: Path) -> InstanceConfigs:
+    """A testing instance: a migrated SQLite copy and a store under tmp_path."""
+    return make_configs(tmp_path)

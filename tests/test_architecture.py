@@ -1,5 +1,6 @@
 """The dependency rules (import-linter contracts in pyproject.toml) hold, and they bite."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -8,7 +9,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["crypto", "store", "webcommon", "source_interface", "journalist_interface"]
+PACKAGES = [
+    "crypto",
+    "store",
+    "core",
+    "cli",
+    "webcommon",
+    "source_interface",
+    "journalist_interface",
+]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
@@ -53,6 +62,13 @@ def test_contracts_are_kept(tree: Path) -> None:
         ("workstation", "import store"),
         ("workstation", "import config"),
         ("workstation", "import sqlalchemy"),
+        ("core", "import flask"),
+        ("core", "import werkzeug"),
+        ("core", "import webcommon"),
+        ("core", "import source_interface"),
+        ("cli", "import journalist_interface"),
+        ("cli", "import flask"),
+        ("store", "import core"),
     ],
 )
 def test_a_forbidden_import_breaks_a_contract(tree: Path, package: str, statement: str) -> None:
@@ -64,3 +80,23 @@ def test_a_forbidden_import_breaks_a_contract(tree: Path, package: str, statemen
         rogue.unlink()
     assert result.returncode != 0, result.stdout
     assert "BROKEN" in result.stdout
+
+
+# What writes rows: only core (and store's own repository). A view or a command that adds,
+# deletes or commits would be a second implementation of a use case.
+WRITES = re.compile(r"\b(session|db\(\)|s)\.(add|add_all|delete|commit|begin)\(")
+# The two places that own a transaction: the request's and the command's.
+TRANSACTION_OWNERS = {"webcommon/db.py", "cli/commands.py"}
+
+
+@pytest.mark.parametrize(
+    "package", ["source_interface", "journalist_interface", "cli", "webcommon"]
+)
+def test_interfaces_and_the_command_line_never_write_rows(package: str) -> None:
+    offenders = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            owner = str(path.relative_to(ROOT)) in TRANSACTION_OWNERS
+            if WRITES.search(line) and not (owner and re.search(r"\.(commit|begin)\(", line)):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []

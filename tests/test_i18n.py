@@ -8,7 +8,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["source_interface", "journalist_interface", "webcommon"]
+PACKAGES = ["core", "source_interface", "journalist_interface", "webcommon"]
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

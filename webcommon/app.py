@@ -9,8 +9,10 @@ from flask import Blueprint, Flask, current_app, render_template
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from config import Config
+from config import ReviewerConfig, SourceConfig
+from core.errors import Conflict, Invalid, NotFound
 from store.blobs import BlobStore
+from webcommon.db import mark_failed
 from webcommon.headers import add_security_headers
 from webcommon.requests import NoSpoolRequest
 
@@ -33,13 +35,18 @@ class IdConverter(IntegerConverter):
         super().__init__(map, min=1, max=2**31 - 1)
 
 
-def base_app(import_name: str, config: Config, secret_key: bytes) -> Flask:
+WebConfig = SourceConfig | ReviewerConfig
+# Use-case errors that reach the boundary: the same page as the HTTP error they stand for.
+CORE_ERRORS: dict[type[Exception], int] = {NotFound: 404, Invalid: 400, Conflict: 409}
+
+
+def base_app(import_name: str, config: WebConfig) -> Flask:
     """Build a Flask app with the shared security defaults; the interface adds its views."""
     app = Flask(import_name)
     app.request_class = NoSpoolRequest
     app.url_map.converters["id"] = IdConverter
     app.config.update(
-        SECRET_KEY=secret_key,
+        SECRET_KEY=config.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=config.secure_cookies,
@@ -50,13 +57,15 @@ def base_app(import_name: str, config: Config, secret_key: bytes) -> Flask:
     app.register_blueprint(shared)
     app.after_request(add_security_headers)
     app.register_error_handler(HTTPException, _http_error)
+    for error_class in CORE_ERRORS:
+        app.register_error_handler(error_class, _core_error)
     app.register_error_handler(Exception, _server_error)
     return app
 
 
-def current_config() -> Config:
+def current_config() -> WebConfig:
     """Return the running app's configuration."""
-    config: Config = current_app.extensions["westrong_config"]
+    config: WebConfig = current_app.extensions["westrong_config"]
     return config
 
 
@@ -67,11 +76,19 @@ def current_blobs() -> BlobStore:
 
 
 def _http_error(error: HTTPException) -> tuple[str, int]:
+    mark_failed()
     code = error.code or 500
     return render_template("error.html", code=code), code
 
 
+def _core_error(error: Exception) -> tuple[str, int]:
+    mark_failed()
+    code = CORE_ERRORS.get(type(error), 400)
+    return render_template("error.html", code=code), code
+
+
 def _server_error(error: Exception) -> tuple[str, int]:
+    mark_failed()
     # The operator's log gets the exception type only: its message could quote user input.
     log.error("unhandled %s", type(error).__name__)
     return render_template("error.html", code=500), 500

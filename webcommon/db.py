@@ -1,23 +1,30 @@
-"""A request-scoped database session, opened on first use and closed at teardown."""
+"""One transaction per request, Warehouse-style: the session begins on first use, commits
+once the view returned (before the response goes out), and rolls back when the view raised.
+Views and use cases never frame their own transactions. A constraint violation at commit
+becomes one clear 409 page here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import logging
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, render_template
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.wrappers import Response
 
-from config import Config
 from store.db import make_engine, session_factory
 
 _KEY = "westrong_db"
+log = logging.getLogger(__name__)
 
 
-def init_db(app: Flask, config: Config) -> None:
-    """Bind an engine and a session factory to the app."""
-    app.extensions[_KEY] = session_factory(make_engine(config.database_url))
-    app.teardown_appcontext(_close)
+def init_db(app: Flask, database_url: str) -> None:
+    """Bind an engine and a session factory to the app, and the per-request transaction."""
+    app.extensions[_KEY] = session_factory(make_engine(database_url))
+    app.after_request(_commit)
+    app.teardown_request(_close)
+    app.register_error_handler(IntegrityError, _conflict)
 
 
 def sessions(app: Flask | None = None) -> sessionmaker[Session]:
@@ -27,28 +34,40 @@ def sessions(app: Flask | None = None) -> sessionmaker[Session]:
 
 
 def db() -> Session:
-    """Return this request's session; callers open transactions with `db().begin()`."""
+    """Return this request's session (its transaction begins on first use)."""
     if "db" not in g:
         g.db = sessions()()
     session: Session = g.db
     return session
 
 
-def _close(_error: BaseException | None) -> None:
-    session = g.pop("db", None)
-    if session is not None:
-        session.close()
+def mark_failed() -> None:
+    """Make this request roll back instead of committing (error handlers call it)."""
+    g.westrong_failed = True
 
 
-@contextmanager
-def transaction() -> Iterator[Session]:
-    """Open a transaction on this request's session, ending any read-only one begun by a query.
+def _conflict(_error: IntegrityError) -> ResponseReturnValue:
+    mark_failed()
+    log.warning("refused a change that clashes with stored data (IntegrityError)")
+    return render_template("error.html", code=409), 409
 
-    Views read before they write (the signed-in source, the desks); SQLAlchemy begins a
-    transaction for those reads, and `begin()` would refuse to start another.
-    """
-    session = db()
-    if session.in_transaction():
+
+def _commit(response: Response) -> Response:
+    session: Session | None = g.get("db")
+    if session is None or g.get("westrong_failed"):
+        return response
+    try:
         session.commit()
-    with session.begin():
-        yield session
+    except IntegrityError as error:
+        session.rollback()
+        conflict = current_app.make_response(_conflict(error))
+        return conflict
+    return response
+
+
+def _close(_error: BaseException | None) -> None:
+    session: Session | None = g.pop("db", None)
+    if session is not None:
+        if session.in_transaction():
+            session.rollback()
+        session.close()

@@ -20,12 +20,9 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 import journalist_interface
 import source_interface
-from config import Config
-from crypto.fingerprint import fingerprint
 from crypto.keys import Identity
-from store.db import make_engine, migrate, session_factory
-from store.repository import add_desk
 from tests.conftest import require_tool
+from tests.factories import InstanceConfigs, add_desk
 from webcommon.serving import QuietRequestHandler
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +39,7 @@ CHROMIUM_ARGS = [
 ]
 
 DESK_SLUG = "nacc"
+AppFactory = Callable[[InstanceConfigs], Flask]
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ class LiveApp:
 
     url: str
     desk_identity: Identity
-    config: Config
+    config: InstanceConfigs
 
 
 @pytest.fixture(scope="session")
@@ -88,31 +86,16 @@ def page(browser: Browser) -> Iterator[Page]:
 class _LiveServers:
     """Serves apps for one test; the database is migrated and seeded once, on first use."""
 
-    config: Config
+    config: InstanceConfigs
     desk_identity: Identity | None = None
     _running: list[tuple[BaseWSGIServer, threading.Thread]] = field(default_factory=list)
 
     def _seed(self) -> Identity:
         if self.desk_identity is None:
-            identity = Identity.generate()
-            recipient = identity.recipient
-            engine = make_engine(self.config.database_url)
-            try:
-                migrate(engine)
-                with session_factory(engine)() as s, s.begin():
-                    add_desk(
-                        s,
-                        DESK_SLUG,
-                        "สำนักงาน ป.ป.ช.",
-                        "NACC (test)",
-                        [(str(recipient), fingerprint(recipient))],
-                    )
-            finally:
-                engine.dispose()
-            self.desk_identity = identity
+            self.desk_identity = add_desk(self.config, DESK_SLUG, "สำนักงาน ป.ป.ช.", "NACC (test)")
         return self.desk_identity
 
-    def serve(self, create_app: Callable[[Config], Flask]) -> LiveApp:
+    def serve(self, create_app: AppFactory) -> LiveApp:
         identity = self._seed()
         app = create_app(self.config)
         server = make_server(
@@ -139,7 +122,9 @@ class _LiveServers:
 
 
 @pytest.fixture
-def live_server(config: Config) -> Iterator[Callable[[Callable[[Config], Flask]], LiveApp]]:
+def live_server(
+    config: InstanceConfigs,
+) -> Iterator[Callable[[AppFactory], LiveApp]]:
     """A factory: `live_server(create_app)` serves that app; all apps of a test share one DB."""
     servers = _LiveServers(config)
     try:
@@ -149,13 +134,13 @@ def live_server(config: Config) -> Iterator[Callable[[Callable[[Config], Flask]]
 
 
 @pytest.fixture
-def live_source(live_server: Callable[[Callable[[Config], Flask]], LiveApp]) -> LiveApp:
-    return live_server(source_interface.create_app)
+def live_source(live_server: Callable[[AppFactory], LiveApp]) -> LiveApp:
+    return live_server(lambda c: source_interface.create_app(c.source))
 
 
 @pytest.fixture
-def live_reviewer(live_server: Callable[[Callable[[Config], Flask]], LiveApp]) -> LiveApp:
-    return live_server(journalist_interface.create_app)
+def live_reviewer(live_server: Callable[[AppFactory], LiveApp]) -> LiveApp:
+    return live_server(lambda c: journalist_interface.create_app(c.reviewer))
 
 
 def _safe(name: str) -> str:

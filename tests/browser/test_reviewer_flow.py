@@ -3,6 +3,7 @@ reads the inbox and the case, replies, acknowledges and exports; the source sees
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -13,9 +14,9 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, Page
 
+from core import desks
 from crypto import passphrase
-from store import repository as repo
-from store.db import make_engine, session_factory
+from store.models import Reviewer
 from tests.browser.conftest import LiveApp
 
 PASSPHRASE = "quiet river copper lantern orbit velvet maple"
@@ -37,20 +38,20 @@ def officer_page(browser: Browser) -> Iterator[Page]:
 
 def _add_officer(live: LiveApp) -> str:
     secret = pyotp.random_base32()
-    hasher = passphrase.make_hasher(
-        live.config.passphrase_time_cost, live.config.passphrase_memory_kib
-    )
-    engine = make_engine(live.config.database_url)
-    with session_factory(engine)() as s, s.begin():
-        repo.add_reviewer(
-            s,
-            "somchai",
-            passphrase.hash_passphrase(PASSPHRASE, hasher),
-            secret,
-            False,
-            list(repo.desks(s)),
+    hasher = passphrase.make_hasher(1, 64)
+    with live.config.session() as s, s.begin():
+        s.add(
+            Reviewer(
+                username="somchai",
+                passphrase_hash=passphrase.hash_passphrase(PASSPHRASE, hasher),
+                totp_secret=secret,
+                is_admin=False,
+                active=True,
+                failed_logins=0,
+                created_at=dt.datetime.now(dt.UTC),
+                desks=desks.listed(s),
+            )
         )
-    engine.dispose()
     return secret
 
 

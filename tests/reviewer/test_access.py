@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from store.models import Reply, Submission
-from tests.reviewer.conftest import World, sign_in, token_of
+from tests.factories import World, sign_in, token_of
 
 CASE_GETS = [
     "/cases/{case}",
@@ -38,7 +38,7 @@ MATRIX = [
 
 def _item(world: World, case: int) -> int:
     with world.session() as s:
-        item = s.scalars(select(Submission.id).where(Submission.source_id == case)).first()
+        item = s.scalars(select(Submission.id).where(Submission.case_id == case)).first()
     assert item is not None
     return item
 

@@ -10,9 +10,9 @@ import zlib
 import pyotp
 from sqlalchemy import select
 
-from store import repository as repo
+from core import desks
 from store.models import Desk
-from tests.reviewer.conftest import World, sign_in, token_of
+from tests.factories import World, sign_in, token_of
 
 
 def tiny_png() -> bytes:
@@ -30,8 +30,7 @@ def tiny_png() -> bytes:
 def test_add_reviewer_shows_passphrase_and_totp_once(world: World) -> None:
     admin = sign_in(world, "admin")
     with world.session() as s:
-        nacc = repo.desk_by_slug(s, "nacc")
-        assert nacc is not None
+        nacc = desks.by_slug(s, "nacc")
         desk_field = f"desk-{nacc.id}"
     response = admin.post(
         "/admin/reviewers",

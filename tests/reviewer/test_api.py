@@ -17,8 +17,7 @@ from crypto.gate import Gate
 from crypto.inner import InnerWriter
 from crypto.keys import Recipient
 from store.models import Source
-from tests.reviewer.conftest import World, totp_now
-from tests.source.conftest import csrf, new_source
+from tests.factories import World, csrf, new_source, totp_now
 
 
 def api_token(world: World, name: str, offset: int = 0) -> str:

@@ -12,11 +12,11 @@ import zipfile
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from core.accounts import by_username
 from crypto import age
 from crypto.inner import open_inner
-from store.models import AuditEvent, CaseStatus, Reply, Source, Submission
-from tests.reviewer.conftest import World, case_ids, sign_in, submit_tip, token_of
-from tests.source.conftest import csrf
+from store.models import AuditEvent, Case, CaseStatus, Reply, Submission
+from tests.factories import World, case_ids, csrf, sign_in, submit_tip, token_of
 
 PATH = re.compile(r"^sources/[a-z0-9-]{1,100}/[0-9]{4,}-(message|file|reply)\.age$")
 
@@ -40,7 +40,7 @@ def test_inbox_filters_and_pages(world: World) -> None:
     assert case_ids(client.get("/?status=closed").get_data(as_text=True)) == []
     assert case_ids(client.get("/?assignee=me").get_data(as_text=True)) == []
     with world.session() as s, s.begin():
-        source = s.get(Source, world.cases["nacc"])
+        source = s.get(Case, world.cases["nacc"])
         assert source is not None
         source.acknowledge_due_on = dt.date(2020, 1, 1)
         source.starred = True
@@ -56,7 +56,7 @@ def _download(
     case = world.cases["nacc"]
     with world.session() as s:
         item = s.scalars(
-            select(Submission).where(Submission.source_id == case).order_by(Submission.id)
+            select(Submission).where(Submission.case_id == case).order_by(Submission.id)
         ).first()
         assert item is not None
         item_id = item.id
@@ -122,7 +122,7 @@ def test_export_bundle_matches_the_format_and_opens_with_the_desk_key(world: Wor
 
 def test_reply_reaches_the_source_and_the_status_too(world: World) -> None:
     source_client = world.source_app.test_client()
-    from tests.source.conftest import new_source
+    from tests.factories import new_source
 
     codename = new_source(source_client)
     token = csrf(source_client.get("/lookup").get_data(as_text=True))
@@ -132,7 +132,7 @@ def test_reply_reaches_the_source_and_the_status_too(world: World) -> None:
         content_type="multipart/form-data",
     )
     with world.session() as s:
-        case = s.scalars(select(Source.id).order_by(Source.id.desc())).first()
+        case = s.scalars(select(Case.id).order_by(Case.id.desc())).first()
     assert codename
     client = sign_in(world, "somchai")
     page_token = token_of(client, f"/cases/{case}")
@@ -149,7 +149,7 @@ def test_reply_reaches_the_source_and_the_status_too(world: World) -> None:
     assert 'id="status">ยืนยันการรับเรื่องแล้ว<' in lookup
     today = dt.datetime.now(dt.UTC).date()
     with world.session() as s:
-        source = s.get(Source, case)
+        source = s.get(Case, case)
         assert source is not None
         assert source.acknowledged_on == today
         assert source.feedback_due_on is not None
@@ -168,7 +168,7 @@ def test_workflow_rules(world: World) -> None:
         token = token_of(client, f"/cases/{case}")
         client.post(f"/cases/{case}/status", data={"csrf_token": token, "status": status, **extra})
         with world.session() as s:
-            source = s.get(Source, case)
+            source = s.get(Case, case)
             assert source is not None
             return source.status.value
 
@@ -182,7 +182,7 @@ def test_workflow_rules(world: World) -> None:
     assert move("closed") == "closed"
     assert move("assessment") == "assessment"  # reopened
     with world.session() as s:
-        source = s.get(Source, case)
+        source = s.get(Case, case)
         assert source is not None
         assert source.external_reference == "ปช 0001/2569"
         assert source.conclusion is None
@@ -193,21 +193,19 @@ def test_assignment_needs_the_conflict_confirmation(world: World) -> None:
     client = sign_in(world, "somchai")
     case = world.cases["nacc"]
     with world.session() as s:
-        from store import repository as repo
-
-        me = repo.reviewer_by_username(s, "somchai")
+        me = by_username(s, "somchai")
         assert me is not None
         my_id = me.id
     token = token_of(client, f"/cases/{case}")
     client.post(f"/cases/{case}/assign", data={"csrf_token": token, "assignee": str(my_id)})
     with world.session() as s:
-        assert (s.get(Source, case) or Source()).assignee_id is None
+        assert (s.get(Case, case) or Case()).assignee_id is None
     client.post(
         f"/cases/{case}/assign",
         data={"csrf_token": token, "assignee": str(my_id), "no_conflict": "y"},
     )
     with world.session() as s:
-        assert (s.get(Source, case) or Source()).assignee_id == my_id
+        assert (s.get(Case, case) or Case()).assignee_id == my_id
     assert case_ids(client.get("/?assignee=me").get_data(as_text=True)) == [case]
 
 
@@ -215,13 +213,13 @@ def test_delete_case_removes_rows_and_blobs(world: World) -> None:
     client = sign_in(world, "somchai")
     case = world.cases["nacc"]
     with world.session() as s:
-        names = s.scalars(select(Submission.blob_name).where(Submission.source_id == case)).all()
+        names = s.scalars(select(Submission.blob_name).where(Submission.case_id == case)).all()
     assert names
     assert client.get(f"/cases/{case}/delete").status_code == 200  # the confirmation page
     token = token_of(client, f"/cases/{case}/delete")
     assert client.post(f"/cases/{case}/delete", data={"csrf_token": token}).status_code == 303
     with world.session() as s:
-        assert s.get(Source, case) is None
+        assert s.get(Case, case) is None
         actions = s.scalars(select(AuditEvent.action)).all()
     assert "delete_source" in actions
     for name in names:
@@ -234,7 +232,7 @@ def test_delete_one_submission_and_one_reply(world: World) -> None:
     token = token_of(client, f"/cases/{case}")
     client.post(f"/cases/{case}/reply", data={"csrf_token": token, "message": "ลบได้"})
     with world.session() as s:
-        item = s.scalars(select(Submission).where(Submission.source_id == case)).first()
+        item = s.scalars(select(Submission).where(Submission.case_id == case)).first()
         reply = s.scalars(select(Reply)).first()
         assert item is not None
         assert reply is not None
@@ -252,7 +250,7 @@ def test_delete_one_submission_and_one_reply(world: World) -> None:
 
 
 def test_feedback_deadline_is_three_calendar_months_clamped() -> None:
-    from journalist_interface.cases import add_months
+    from core.workflow import add_months
 
     assert add_months(dt.date(2026, 1, 31), 3) == dt.date(2026, 4, 30)
     assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)

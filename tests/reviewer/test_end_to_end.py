@@ -15,14 +15,12 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from config import Config
 from crypto.fingerprint import fingerprint
 from crypto.keys import Recipient
 from store.db import make_engine, session_factory
 from store.models import DeskRecipient
 from tests.conftest import require_tool
-from tests.reviewer.conftest import World, sign_in, token_of
-from tests.source.conftest import csrf, new_source
+from tests.factories import InstanceConfigs, World, csrf, new_source, sign_in, token_of
 
 EVIDENCE = bytes(range(256)) * 1000 + "ท้ายไฟล์".encode()
 
@@ -57,7 +55,7 @@ def _desk_key(tmp_path: Path) -> tuple[Path, Path, str]:
     return key, secret, public.group(0)
 
 
-def _use_desk_key(config: Config, recipient: str) -> None:
+def _use_desk_key(config: InstanceConfigs, recipient: str) -> None:
     """Register the workstation's public key as the desk's only recipient (as an admin would)."""
     engine = make_engine(config.database_url)
     with session_factory(engine)() as s, s.begin():

@@ -6,10 +6,10 @@ import re
 
 from sqlalchemy import func, select
 
+from core.accounts import by_username
 from crypto.gate import Gate
 from store.models import AuditEvent, ReviewerSession
-from tests.reviewer.conftest import World, sign_in, token_of, totp_now
-from tests.source.conftest import csrf
+from tests.factories import World, csrf, sign_in, token_of, totp_now
 
 
 def attempt(world: World, username: str, passphrase: str, token: str) -> tuple[int, str]:
@@ -102,9 +102,7 @@ def test_disabled_reviewer_cannot_sign_in_and_loses_sessions(world: World) -> No
     admin = sign_in(world, "admin")
     somchai = sign_in(world, "somchai")
     with world.session() as s:
-        from store import repository as repo
-
-        person = repo.reviewer_by_username(s, "somchai")
+        person = by_username(s, "somchai")
         assert person is not None
         person_id = person.id
     response = admin.post(

@@ -12,24 +12,22 @@ from werkzeug.serving import make_server
 
 import journalist_interface
 import source_interface
-from config import Config
-from store.db import make_engine, migrate
+from tests.factories import InstanceConfigs
 from webcommon.serving import QuietRequestHandler
 
-FACTORIES: list[Callable[[Config], Flask]] = [
-    source_interface.create_app,
-    journalist_interface.create_app,
+FACTORIES: list[Callable[[InstanceConfigs], Flask]] = [
+    lambda c: source_interface.create_app(c.source),
+    lambda c: journalist_interface.create_app(c.reviewer),
 ]
 
 
 @pytest.fixture
-def migrated(config: Config) -> Config:
-    migrate(make_engine(config.database_url))
+def migrated(config: InstanceConfigs) -> InstanceConfigs:
     return config
 
 
 @pytest.fixture(params=FACTORIES, ids=["source", "reviewer"])
-def app(request: pytest.FixtureRequest, migrated: Config) -> Flask:
+def app(request: pytest.FixtureRequest, migrated: InstanceConfigs) -> Flask:
     app: Flask = request.param(migrated)
 
     @app.get("/boom")
@@ -56,8 +54,8 @@ def test_strict_headers_on_pages_and_errors(app: Flask) -> None:
         assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
-def test_error_page_is_bilingual_and_has_no_trace(migrated: Config) -> None:
-    app = source_interface.create_app(migrated)
+def test_error_page_is_bilingual_and_has_no_trace(migrated: InstanceConfigs) -> None:
+    app = source_interface.create_app(migrated.source)
 
     @app.get("/boom")
     def boom() -> str:
@@ -80,9 +78,12 @@ def test_pages_load_nothing_third_party(app: Flask) -> None:
 
 
 @pytest.fixture
-def served(migrated: Config) -> Iterator[str]:
+def served(migrated: InstanceConfigs) -> Iterator[str]:
     server = make_server(
-        "127.0.0.1", 0, source_interface.create_app(migrated), request_handler=QuietRequestHandler
+        "127.0.0.1",
+        0,
+        source_interface.create_app(migrated.source),
+        request_handler=QuietRequestHandler,
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

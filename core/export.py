@@ -16,7 +16,12 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
+from core.audit import Action, record
+from core.cases import mark_seen
 from store.blobs import BlobStore
+from store.models import Case, Reviewer
 
 FORMAT = "westrong-drop/bundle/v1"
 CHUNK = 1024 * 1024
@@ -105,3 +110,28 @@ def stream(blobs: BlobStore, items: Sequence[Item], instance: str) -> Iterator[b
             _entry("manifest.json"), json.dumps(document, ensure_ascii=False, indent=1)
         )
     yield pipe.take()
+
+
+def case_items(case: Case, unread_only: bool) -> list[Item]:
+    """Return the items of a case's bundle: its submissions (only the unseen ones, if asked)
+    and, for a full export, the desk's replies."""
+    submissions = [s for s in case.submissions if not (unread_only and s.seen)]
+    entries = [
+        Item(case.designation, case.desk.slug, s.kind.value, s.id, s.blob_name, s.created_on)
+        for s in submissions
+    ]
+    if not unread_only:
+        entries += [
+            Item(case.designation, case.desk.slug, "reply", r.id, r.blob_name, r.created_at.date())
+            for r in case.replies
+        ]
+    return entries
+
+
+def export_case(session: Session, actor: Reviewer, case: Case, unread_only: bool) -> list[Item]:
+    """Return the items to stream for one case's bundle; mark its submissions seen; audit."""
+    items = case_items(case, unread_only)
+    numbers = {i.number for i in items if i.kind != "reply"}
+    mark_seen(actor, [s for s in case.submissions if s.id in numbers])
+    record(session, actor, Action.EXPORT, case.designation, f"{len(items)} items")
+    return items

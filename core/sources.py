@@ -1,0 +1,123 @@
+"""A source's identity and what they see of their cases; never the codename itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.errors import Conflict, NotFound
+from core.tips import today
+from crypto import age
+from crypto.errors import CryptoError
+from crypto.inner import open_inner
+from crypto.keys import Identity
+from crypto.source_identity import SourceIdentity
+from store.blobs import BlobStore
+from store.errors import StoreError
+from store.models import Case, Reply, Source, SourceSession
+
+log = logging.getLogger(__name__)
+
+
+def create(session: Session, identity: SourceIdentity) -> Source:
+    """Add a pending source (it has no case until its first tip)."""
+    if find(session, identity) is not None:
+        raise Conflict("a fresh codename collided")  # 90 bits: practically impossible
+    day = today()
+    source = Source(
+        lookup_id=identity.lookup_id,
+        reply_recipient=str(identity.reply_identity.recipient),
+        pending=True,
+        created_on=day,
+        last_activity_on=day,
+    )
+    session.add(source)
+    session.flush()
+    return source
+
+
+def find(session: Session, identity: SourceIdentity) -> Source | None:
+    """Return the source of a derived identity, if it exists."""
+    return session.scalar(select(Source).where(Source.lookup_id == identity.lookup_id))
+
+
+def sign_in(session: Session, identity: SourceIdentity) -> Source:
+    """Return the source for a codename's identity (NotFound: no such codename), and note
+    the day of activity."""
+    source = find(session, identity)
+    if source is None:
+        raise NotFound()
+    source.last_activity_on = today()
+    return source
+
+
+@dataclass(frozen=True)
+class ShownReply:
+    """A reply as the source sees it: the text, or None when it could not be opened."""
+
+    reply: Reply
+    text: str | None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One of the source's cases: its desk, status and dates, and the replies they keep."""
+
+    case: Case
+    replies: list[ShownReply]
+
+
+def _read_text(blobs: BlobStore, name: str, identity: Identity) -> str:
+    with blobs.open(name) as f:
+        _header, content = open_inner(age.decrypt_chunks(f, [identity]))
+        return b"".join(content).decode("utf-8", "replace")
+
+
+def _open_reply(blobs: BlobStore, reply: Reply, identity: Identity) -> ShownReply:
+    try:
+        return ShownReply(reply, _read_text(blobs, reply.blob_name, identity))
+    except (CryptoError, StoreError, OSError) as exc:
+        # One bad reply must not take the whole page down; the log names no content.
+        log.warning("a reply could not be opened: %s", type(exc).__name__)
+        return ShownReply(reply, None)
+
+
+def cases_of(source: Source, blobs: BlobStore, identity: Identity) -> list[CaseView]:
+    """Return each of the source's cases with the replies they have not deleted."""
+    return [
+        CaseView(
+            case,
+            [_open_reply(blobs, r, identity) for r in case.replies if not r.deleted_by_source],
+        )
+        for case in source.cases
+    ]
+
+
+def hide_reply(session: Session, source: Source, reply_id: int) -> None:
+    """Hide one of the source's replies from their page (NotFound if it is not theirs)."""
+    reply = session.scalar(
+        select(Reply).join(Case).where(Reply.id == reply_id, Case.source_id == source.id)
+    )
+    if reply is None:
+        raise NotFound()
+    reply.deleted_by_source = True
+
+
+def purge_pending(session: Session, day: dt.date) -> int:
+    """Delete sources that never submitted, created before yesterday; return how many."""
+    stale = select(Source.id).where(
+        Source.pending.is_(True), Source.created_on < day - dt.timedelta(days=1)
+    )
+    ids = list(session.scalars(stale))
+    if ids:
+        session.execute(delete(Source).where(Source.id.in_(ids)))
+    return len(ids)
+
+
+def purge_expired_sessions(session: Session, now: dt.datetime) -> None:
+    """Delete source sessions whose idle deadline has passed."""
+    session.execute(delete(SourceSession).where(SourceSession.expires_at <= now))

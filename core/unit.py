@@ -1,0 +1,50 @@
+"""Work that must wait for the transaction's outcome: shred blobs only after the rows that
+named them are gone for good; discard new blobs when the rows that would name them roll back.
+
+Either way a crash in between leaves a blob without a row (repairable, never served), never
+a row without its blob.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+_COMMIT = "westrong_after_commit"
+_ROLLBACK = "westrong_after_rollback"
+
+
+def _run(session: Session, key: str) -> None:
+    hooks: list[Callable[[], None]] = session.info.pop(key, [])
+    session.info.pop(_ROLLBACK if key == _COMMIT else _COMMIT, None)
+    for hook in hooks:
+        hook()
+
+
+def _committed(session: Session) -> None:
+    _run(session, _COMMIT)
+
+
+def _rolled_back(session: Session, previous: SessionTransaction) -> None:
+    if previous.parent is None and not previous.nested:
+        _run(session, _ROLLBACK)
+
+
+def _listen(session: Session) -> None:
+    if not event.contains(session, "after_commit", _committed):
+        event.listen(session, "after_commit", _committed)
+        event.listen(session, "after_soft_rollback", _rolled_back)
+
+
+def after_commit(session: Session, hook: Callable[[], None]) -> None:
+    """Run `hook` once this session's transaction commits (dropped if it rolls back)."""
+    _listen(session)
+    session.info.setdefault(_COMMIT, []).append(hook)
+
+
+def after_rollback(session: Session, hook: Callable[[], None]) -> None:
+    """Run `hook` if this session's transaction rolls back (dropped if it commits)."""
+    _listen(session)
+    session.info.setdefault(_ROLLBACK, []).append(hook)

@@ -1,0 +1,158 @@
+"""Codenames and source sessions: generated words only, never stored, coarse expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select, update
+
+from store.models import Source, SourceSession
+from tests.factories import Instance, csrf, new_source
+
+
+@pytest.mark.parametrize(
+    ("words", "pattern"),
+    [("en", r"^[a-z-]+( [a-z-]+){6}$"), ("th", r"^[\u0e01-\u0e4e]+( [\u0e01-\u0e4e]+){6}$")],
+)
+def test_generate_shows_a_codename_in_the_chosen_words(
+    client: FlaskClient, words: str, pattern: str
+) -> None:
+    token = csrf(client.get("/generate").get_data(as_text=True))
+    response = client.post("/generate", data={"csrf_token": token, "words": words})
+    page = response.get_data(as_text=True)
+    codename = re.search(r'id="codename">([^<]+)<', page)
+    assert codename
+    assert re.match(pattern, codename.group(1))
+    assert response.headers["Cache-Control"] == "no-store"
+    assert (
+        "Set-Cookie" not in response.headers
+        or codename.group(1) not in response.headers["Set-Cookie"]
+    )
+
+
+def test_create_refuses_a_self_chosen_codename(client: FlaskClient, instance: Instance) -> None:
+    token = csrf(client.get("/generate").get_data(as_text=True))
+    response = client.post(
+        "/create", data={"csrf_token": token, "codename": "password", "proof": "0" * 64}
+    )
+    assert response.status_code == 400
+    with instance.session() as s:
+        assert s.scalar(select(func.count(Source.id))) == 0
+
+
+def test_codename_never_in_cookie_or_database(client: FlaskClient, instance: Instance) -> None:
+    codename = new_source(client)
+    cookies = " ".join(
+        c.value for name in ("sid", "session", "lang") if (c := client.get_cookie(name))
+    )
+    assert client.get_cookie("sid") is not None
+    dump = "\n".join(
+        line for line in _sqlite_dump(instance.config.database_url.removeprefix("sqlite:///"))
+    )
+    for word in codename.split():
+        assert word not in cookies
+        assert word not in dump
+
+
+def _sqlite_dump(path: str) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return list(conn.iterdump())
+
+
+def test_session_cookie_flags(client: FlaskClient) -> None:
+    new_source(client)
+    response = client.post("/login")  # any response; look at the cookie set by /create instead
+    assert response.status_code == 400
+    cookie = client.get_cookie("sid")
+    assert cookie is not None
+    assert cookie.http_only
+    assert cookie.same_site == "Strict"
+
+
+def test_login_with_respaced_codename(client: FlaskClient) -> None:
+    codename = new_source(client)
+    client.delete_cookie("sid")
+    token = csrf(client.get("/login").get_data(as_text=True))
+    typed = "  " + codename.upper().replace(" ", "   ") + " "
+    response = client.post("/login", data={"csrf_token": token, "codename": typed})
+    assert response.status_code == 303
+    assert client.get("/lookup").status_code == 200
+
+
+def test_wrong_codename_gets_one_message(client: FlaskClient) -> None:
+    codename = new_source(client)
+    client.delete_cookie("sid")
+    token = csrf(client.get("/login").get_data(as_text=True))
+    pages = []
+    for attempt in ["never existed at all", codename + " extra"]:
+        response = client.post("/login", data={"csrf_token": token, "codename": attempt})
+        assert response.status_code == 401
+        pages.append(response.get_data(as_text=True).replace(attempt, ""))
+    assert pages[0] == pages[1]
+
+
+def test_lookup_without_session_goes_to_login(client: FlaskClient) -> None:
+    response = client.get("/lookup")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/login")
+
+
+def test_expired_session_says_so(client: FlaskClient, instance: Instance) -> None:
+    new_source(client)
+    with instance.session() as s, s.begin():
+        s.execute(update(SourceSession).values(expires_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)))
+    response = client.get("/lookup")
+    assert response.headers["Location"].endswith("/session-ended")
+    assert client.get_cookie("sid") is None
+    client.get("/language/en")
+    assert "session has ended" in client.get("/session-ended").get_data(as_text=True)
+
+
+def test_session_expiry_is_coarse(client: FlaskClient, instance: Instance) -> None:
+    new_source(client)
+    with instance.session() as s:
+        expires = s.scalar(select(SourceSession.expires_at))
+    assert expires is not None
+    assert expires.minute % 10 == 0
+    assert expires.second == 0
+
+
+def test_logout_ends_the_session(client: FlaskClient, instance: Instance) -> None:
+    new_source(client)
+    token = csrf(client.get("/lookup").get_data(as_text=True))
+    response = client.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 200
+    assert client.get_cookie("sid") is None
+    with instance.session() as s:
+        assert s.scalar(select(func.count(SourceSession.id))) == 0
+    assert client.get("/lookup").status_code == 303
+
+
+def test_a_stolen_cookie_alone_after_logout_opens_nothing(
+    client: FlaskClient, instance: Instance
+) -> None:
+    new_source(client)
+    stolen = client.get_cookie("sid")
+    assert stolen is not None
+    token = csrf(client.get("/lookup").get_data(as_text=True))
+    client.post("/logout", data={"csrf_token": token})
+    client.set_cookie("sid", stolen.value)
+    assert client.get("/lookup").headers["Location"].endswith("/session-ended")
+
+
+def test_pending_sources_are_invisible_and_purged(client: FlaskClient, instance: Instance) -> None:
+    new_source(client)
+    with instance.session() as s, s.begin():
+        source = s.scalar(select(Source))
+        assert source is not None
+        assert source.pending
+        source.created_on = dt.date.today() - dt.timedelta(days=2)
+    client.delete_cookie("sid")
+    new_source(client)
+    with instance.session() as s:
+        assert s.scalar(select(func.count(Source.id))) == 1
