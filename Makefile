@@ -59,7 +59,7 @@ unit: $(STAMP) $(MO)
 test: system-tools lint typecheck architecture unit
 
 bench: $(STAMP)
-	$(BIN)/python bench/crypto_throughput.py
+	$(BIN)/python -m bench.crypto_throughput
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
