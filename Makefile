@@ -9,6 +9,10 @@ INSTANCE ?= instance
 TEST_TOOLS := age age-keygen vagrant chromium mat2
 TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap
 
+# Wheels of the locked server dependencies, for the packaging test's offline install.
+WHEELS := $(VENV)/wheels
+WHEELS_STAMP := $(WHEELS)/.complete
+
 MO := webcommon/translations/th/LC_MESSAGES/messages.mo webcommon/translations/en/LC_MESSAGES/messages.mo
 
 .PHONY: run test lint typecheck architecture unit bench system-tools translations clean
@@ -24,6 +28,13 @@ $(STAMP): requirements/dev.lock
 	touch $(STAMP)
 
 translations: $(MO)
+
+# Downloaded during setup, like the venv (pip's cache makes it quick): at test time the
+# packaging test installs the server wheel from this folder with --no-index.
+$(WHEELS_STAMP): requirements/main.lock $(STAMP)
+	$(BIN)/pip wheel --quiet --disable-pip-version-check --require-hashes --no-deps \
+	  -r requirements/main.lock -w $(WHEELS)
+	touch $@
 
 webcommon/translations/%/LC_MESSAGES/messages.mo: webcommon/translations/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -d webcommon/translations -l $*
@@ -53,13 +64,13 @@ typecheck: $(STAMP)
 architecture: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
-unit: $(STAMP) $(MO)
+unit: $(STAMP) $(MO) $(WHEELS_STAMP)
 	$(BIN)/python -m pytest
 
 test: system-tools lint typecheck architecture unit
 
 bench: $(STAMP)
-	$(BIN)/python bench/crypto_throughput.py
+	$(BIN)/python -m bench.crypto_throughput
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

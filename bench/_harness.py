@@ -17,6 +17,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -27,8 +28,9 @@ from types import TracebackType
 from typing import Self
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
+# The benches run from the checkout (`python -m bench.NAME`): the servers they start inherit
+# its working directory and use the tools of the interpreter's own environment.
+VENV_BIN = Path(sys.executable).parent
 DESK = "dev-desk"
 
 
@@ -119,7 +121,6 @@ class Gunicorn:
                     *self._args,
                     self._app,
                 ],
-                cwd=ROOT,
                 env=self._env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -195,7 +196,6 @@ class Server(Gunicorn):
     def _start(self) -> None:
         subprocess.run(
             [str(VENV_BIN / "python"), "manage.py", "init-dev", "--instance", str(self.dir)],
-            cwd=ROOT,
             check=True,
             capture_output=True,
         )

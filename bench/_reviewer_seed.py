@@ -19,9 +19,9 @@ from pathlib import Path
 from types import TracebackType
 
 import pyotp
-from _harness import Client, Gunicorn, csrf
 from sqlalchemy import Engine, insert
 
+from bench._harness import Client, Gunicorn, csrf
 from config import Config, load_config
 from crypto import passphrase as passphrases
 from crypto.fingerprint import fingerprint
@@ -30,7 +30,6 @@ from store import repository as repo
 from store.db import make_engine, migrate, session_factory
 from store.models import Reviewer, reviewer_desks
 
-ROOT = Path(__file__).resolve().parent.parent
 DESKS = (
     ("nacc", "สำนักงาน ป.ป.ช.", "Anti-corruption commission"),
     ("uni", "ศูนย์ต้านทุจริต มหาวิทยาลัย", "University centre"),

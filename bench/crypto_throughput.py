@@ -5,7 +5,7 @@ ChaCha20-Poly1305-IETF through PyNaCl in 64 KiB chunks on the same data in the s
 their ratio (target >= 0.8 both ways), and the median codename derivation time.
 Medians of several runs: the machine is shared and noisy.
 
-    .venv/bin/python bench/crypto_throughput.py [--mib 256] [--runs 5]
+    .venv/bin/python -m bench.crypto_throughput [--mib 256] [--runs 5]
 """
 
 from __future__ import annotations
@@ -15,11 +15,7 @@ import io
 import os
 import platform
 import statistics
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nacl import bindings
 

@@ -12,7 +12,7 @@ in, and per run:
 While each transfer runs a thread polls the worker's VmRSS (/proc/<pid>/status) every 10 ms;
 the peak is printed with the worker's RSS before the transfer. --runs runs, medians.
 
-    .venv/bin/python bench/reviewer_export.py [--blobs 8] [--blob-mib 128] [--runs 3]
+    .venv/bin/python -m bench.reviewer_export [--blobs 8] [--blob-mib 128] [--runs 3]
 """
 
 from __future__ import annotations
@@ -24,16 +24,10 @@ import secrets
 import sys
 import threading
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from urllib.parse import urlencode
 
-from _harness import Client, csrf, log, machine, median, rss_mib
-from _reviewer_seed import Instance, ReviewerServer, add_desks, add_reviewers, http_sign_in
-
+from bench._harness import Client, csrf, log, machine, median, rss_mib
+from bench._reviewer_seed import Instance, ReviewerServer, add_desks, add_reviewers, http_sign_in
 from crypto.keys import Identity
 from store import repository as repo
 from store.blobs import BlobStore

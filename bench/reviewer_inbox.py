@@ -12,7 +12,7 @@ blob files are not written: the inbox never opens them). Then, in-process, for e
 --requests times each (after a warm-up), median and p95. Views: the first page, a filtered
 page (status=assessment&overdue=1) and page 200 (offset 4,975).
 
-    .venv/bin/python bench/reviewer_inbox.py [--sources 10000] [--submissions 50000]
+    .venv/bin/python -m bench.reviewer_inbox [--sources 10000] [--submissions 50000]
                                               [--requests 50]
 """
 
@@ -29,18 +29,14 @@ import secrets
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _harness import log, machine, median, p95
-from _reviewer_seed import Account, Instance, add_desks, add_reviewers, sign_in_fields
 from flask.testing import FlaskClient
 from journalist_interface.cases import add_months
 from sqlalchemy import insert
 from store.cases import InboxFilter, inbox
 
+from bench._harness import log, machine, median, p95
+from bench._reviewer_seed import Account, Instance, add_desks, add_reviewers, sign_in_fields
 from journalist_interface.app import create_app
 from store.db import session_factory
 from store.models import CaseStatus, Conclusion, Source, Submission, SubmissionKind

@@ -9,7 +9,7 @@ accounts are many rather than the sign-ins of one. The first two sign-ins warm t
 are not counted. Sequential; median and p95 of the whole sign-in and of the POST alone, and,
 interleaved with them, of one Argon2id verify in this process (the floor of a sign-in).
 
-    .venv/bin/python bench/reviewer_signin.py [--count 30]
+    .venv/bin/python -m bench.reviewer_signin [--count 30]
 """
 
 from __future__ import annotations
@@ -17,13 +17,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _harness import Client, csrf, log, machine, median, p95
-from _reviewer_seed import (
+from bench._harness import Client, csrf, log, machine, median, p95
+from bench._reviewer_seed import (
     Account,
     Instance,
     ReviewerServer,
@@ -32,7 +28,6 @@ from _reviewer_seed import (
     production_hash,
     sign_in_fields,
 )
-
 from config import Config
 from crypto import passphrase as passphrases
 

@@ -9,7 +9,7 @@
     concurrent derivations and a per-second budget), the workers' highest total RSS, and the
     normal page view's latency during the flood.
 
-    .venv/bin/python bench/source_login.py [--seconds 30] [--count 30] [--flood 50]
+    .venv/bin/python -m bench.source_login [--seconds 30] [--count 30] [--flood 50]
 """
 
 from __future__ import annotations
@@ -18,17 +18,11 @@ import argparse
 import hashlib
 import os
 import secrets
-import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _harness import Client, Server, csrf, log, machine, median, new_source, p95, rss_mib
-
+from bench._harness import Client, Server, csrf, log, machine, median, new_source, p95, rss_mib
 from crypto.source_identity import DEFAULT_PARAMS, derive
 
 TARGET_LATENCY = 0.5

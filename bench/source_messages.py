@@ -6,21 +6,17 @@ each concurrency level, that many client threads each create their own source (/
 can for --seconds. Prints throughput, median and p95 latency, and the rate in each 5-second
 window, to show whether it holds steady as each source's history grows.
 
-    .venv/bin/python bench/source_messages.py [--seconds 30] [--clients 1 4]
+    .venv/bin/python -m bench.source_messages [--seconds 30] [--clients 1 4]
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import sys
 import threading
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _harness import (
+from bench._harness import (
     DESK,
     Client,
     Server,

@@ -8,7 +8,7 @@ For each upload: MiB/s, the worker's peak RSS (VmRSS polled every 20 ms), and th
 worker caused to be written (/proc/<worker>/io write_bytes delta) against the ciphertext that
 appeared under the store root. Medians of --runs interleaved runs.
 
-    .venv/bin/python bench/source_upload.py [--mib 50 500] [--runs 3]
+    .venv/bin/python -m bench.source_upload [--mib 50 500] [--runs 3]
 """
 
 from __future__ import annotations
@@ -16,15 +16,12 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _harness import (
+from bench._harness import (
     DESK,
     Client,
     Server,

@@ -14,7 +14,7 @@ side's peak RSS (the child's VmHWM; target ours < 100 MiB, flat in the bundle's 
 more run opens with the passphrase-protected key, to show what unlocking it (scrypt, 2^18)
 costs once.
 
-    .venv/bin/python bench/workstation_open.py [--mib 1024] [--files 8] [--runs 3]
+    .venv/bin/python -m bench.workstation_open [--mib 1024] [--files 8] [--runs 3]
 """
 
 from __future__ import annotations
@@ -33,13 +33,10 @@ import time
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from crypto import age  # noqa: E402
-from crypto.inner import InnerWriter  # noqa: E402
-from crypto.keys import Identity  # noqa: E402
-from workstation import keys  # noqa: E402
+from crypto import age
+from crypto.inner import InnerWriter
+from crypto.keys import Identity
+from workstation import keys
 
 MIB = 1024 * 1024
 FEED_SIZE = 64 * 1024  # webcommon.uploads.FEED_SIZE: the pieces an upload is encrypted in
@@ -191,7 +188,6 @@ def main() -> None:
     age_bin = shutil.which("age")
     if age_bin is None:
         raise SystemExit("the reference `age` is not installed (apt-get install age)")
-    os.chdir(ROOT)  # so that `python -m workstation` finds the package
     with tempfile.TemporaryDirectory(dir=args.dir, prefix="ws-bench-") as tmp:
         work = Path(tmp)
         # One desk identity, saved both ways: protected (as keygen makes it) and plain (as

@@ -14,7 +14,8 @@ def test_workstation_open_bench_runs() -> None:
     result = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "bench" / "workstation_open.py"),
+            "-m",
+            "bench.workstation_open",
             "--mib",
             "2",
             "--files",
@@ -22,6 +23,7 @@ def test_workstation_open_bench_runs() -> None:
             "--runs",
             "1",
         ],
+        cwd=ROOT,  # the benches run from the checkout
         capture_output=True,
         text=True,
         check=True,
