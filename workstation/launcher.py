@@ -8,7 +8,6 @@ installed workstation, with no terminal and no `cd`.
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from pathlib import Path
 
@@ -16,9 +15,22 @@ DESKTOP_FILE = "westrong-workstation.desktop"
 NAME = "WE STRONG — เปิดเบาะแส"
 
 
+_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
+
+
+def _exec_argument(argument: str) -> str:
+    """Quote one argument of an Exec line as the Desktop Entry Specification says."""
+    argument = argument.replace("%", "%%")
+    if not _RESERVED & set(argument):
+        return argument
+    # Inside double quotes ", `, $ and \ take a backslash, which the file then escapes again.
+    escaped = "".join("\\\\" + c if c in '"`$\\' else c for c in argument)
+    return f'"{escaped}"'
+
+
 def desktop_entry(python: str) -> str:
     """Return the freedesktop.org desktop entry that starts the window with `python`."""
-    command = " ".join(shlex.quote(part) for part in (python, "-m", "workstation", "window"))
+    command = " ".join(_exec_argument(part) for part in (python, "-m", "workstation", "window"))
     return (
         "[Desktop Entry]\n"
         "Type=Application\n"
@@ -31,7 +43,7 @@ def desktop_entry(python: str) -> str:
         f"Exec={command}\n"
         "Icon=document-open\n"
         "Terminal=false\n"
-        "Categories=Office;Security;\n"
+        "Categories=Office;\n"
         "StartupNotify=true\n"
     )
 
