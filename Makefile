@@ -6,8 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INSTANCE ?= instance
 # System tools the tests run against for real (installed through apt-get when run as root).
-TEST_TOOLS := age age-keygen vagrant chromium mat2
-TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap
+TEST_TOOLS := age age-keygen vagrant chromium mat2 Xvfb dbus-daemon desktop-file-validate
+TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap \
+  xvfb xauth dbus-daemon desktop-file-utils at-spi2-core libatk-adaptor gir1.2-atspi-2.0 python3-gi gir1.2-gtk-3.0 python3-venv
+# The workstation's window runs under Debian's Python (its python3-gi), as on an officer's machine.
+GTK_CHECK := /usr/bin/python3 -c 'import gi, ensurepip; gi.require_version("Gtk", "3.0"); gi.require_version("Atspi", "2.0")'
+# The workstation's locked dependencies as wheels, for its offline-install test (setup, online).
+WS_LOCK := distributions/westrong-workstation/requirements.lock
+WS_WHEELS := $(VENV)/workstation-wheels
 
 # Wheels of the locked server dependencies, for the packaging test's offline install.
 WHEELS := $(VENV)/wheels
@@ -15,7 +21,7 @@ WHEELS_STAMP := $(WHEELS)/.complete
 
 MO := webcommon/translations/th/LC_MESSAGES/messages.mo webcommon/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test lint typecheck architecture unit bench system-tools translations clean
+.PHONY: run test lint typecheck architecture unit bench system-tools translations clean workstation-wheels
 
 $(STAMP): requirements/dev.lock
 	@if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
@@ -36,6 +42,13 @@ $(WHEELS_STAMP): requirements/main.lock $(STAMP)
 	  -r requirements/main.lock -w $(WHEELS)
 	touch $@
 
+$(WS_WHEELS)/.done: $(WS_LOCK) $(STAMP)
+	$(BIN)/pip download --quiet --disable-pip-version-check --only-binary=:all: --no-deps \
+	  --require-hashes -r $(WS_LOCK) -d $(WS_WHEELS)
+	touch $@
+
+workstation-wheels: $(WS_WHEELS)/.done
+
 webcommon/translations/%/LC_MESSAGES/messages.mo: webcommon/translations/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -d webcommon/translations -l $*
 
@@ -46,6 +59,7 @@ run: $(STAMP) $(MO)
 
 system-tools:
 	@missing=""; for t in $(TEST_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	$(GTK_CHECK) 2>/dev/null || missing="$$missing python3-gi(GTK3,AT-SPI)"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing system tools:$$missing"; \
@@ -64,7 +78,7 @@ typecheck: $(STAMP)
 architecture: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
-unit: $(STAMP) $(MO) $(WHEELS_STAMP)
+unit: $(STAMP) $(MO) $(WHEELS_STAMP) $(WS_WHEELS)/.done
 	$(BIN)/python -m pytest
 
 test: system-tools lint typecheck architecture unit

@@ -17,10 +17,9 @@ from typing import TextIO
 from crypto import scrypt
 from crypto.errors import CryptoError
 from crypto.keys import Identity
-from workstation import keys, names, summary
-from workstation.bundle import Bundle, BundleError, ItemError
-from workstation.clean import find_mat2
-from workstation.opener import Opener, output_in_use, prepare_output
+from workstation import keys, launcher, names, network, task
+from workstation.bundle import Bundle, BundleError
+from workstation.opener import output_in_use
 from workstation.progress import Progress
 from workstation.results import ItemResult
 from workstation.strings import LANGUAGES, Texts, language_from_env
@@ -89,16 +88,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("bundle", type=Path)
     verify.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sub.add_parser("window", parents=[common], help="เปิดหน้าต่างโปรแกรม / start the desktop window")
+    launch = sub.add_parser(
+        "install-launcher",
+        parents=[common],
+        help="ติดตั้งไอคอนในเมนูและบนเดสก์ท็อป / add the window to the menu and the desktop",
+    )
+    launch.add_argument("--home", help=argparse.SUPPRESS)
     return parser
 
 
 class Console:
     """Write one-line messages in the chosen language, keeping the progress bar tidy."""
 
-    def __init__(self, texts: Texts, out: TextIO, err: TextIO) -> None:
+    def __init__(
+        self,
+        texts: Texts,
+        out: TextIO,
+        err: TextIO,
+        interfaces: Callable[[], list[str]] = network.interfaces_up,
+    ) -> None:
         self.texts = texts
         self.out = out
         self.err = err
+        self.interfaces = interfaces
         self.progress: Progress | None = None
 
     def say(self, text: str) -> None:
@@ -165,8 +178,7 @@ def _new_passphrase(args: argparse.Namespace, console: Console) -> str:
 def keygen(args: argparse.Namespace, console: Console) -> int:
     """Make the desk key; print what to register."""
     texts = console.texts
-    safe = names.sanitise(args.desk, "desk")
-    path: Path = args.out or Path(f"{safe}.key.age")
+    path: Path = args.out or keys.default_key_path(args.desk)
     for taken in (path, keys.public_path_for(path)):
         if os.path.lexists(taken):
             raise Stop("keygen_exists", taken)
@@ -215,48 +227,44 @@ def _open_bundle(path: Path) -> Bundle:
 
 
 def _progress(args: argparse.Namespace, bundle: Bundle, passes: int, console: Console) -> Progress:
-    total = passes * sum(item.size for item in bundle.items)
+    total = task.progress_total(bundle, passes)
     enabled = not args.no_progress and console.err.isatty()
     console.progress = Progress(total, console.err, enabled)
     return console.progress
+
+
+def warn_if_online(console: Console) -> None:
+    """Say prominently when a network interface other than loopback is up."""
+    up = console.interfaces()
+    if up:
+        console.warn(console.texts("network_up", detail=", ".join(up)))
 
 
 def open_command(args: argparse.Namespace, console: Console) -> int:
     """Open a bundle into a new or empty folder; print a summary."""
     texts = console.texts
     out: Path = args.out
+    warn_if_online(console)
     if output_in_use(out):  # checked before the passphrase is asked, and again after
         raise Stop("out_not_empty", out)
     with _open_bundle(args.bundle) as bundle:
         identities = _identities(args, console)
+        progress = _progress(args, bundle, 2, console)
+        console.say(texts("opening", detail=len(bundle.items) + len(bundle.rejected)))
         try:
-            prepare_output(out)
+            opened = task.open_bundle(
+                bundle, identities, out, progress, console.item_failed, texts, args.no_clean
+            )
         except FileExistsError:
             raise Stop("out_not_empty", out) from None
         except OSError as exc:
             raise Stop("out_failed", exc.strerror or exc) from None
-        mat2 = None if args.no_clean else find_mat2()
-        progress = _progress(args, bundle, 2, console)
-        console.say(texts("opening", detail=len(bundle.items) + len(bundle.rejected)))
-        opener = Opener(bundle, identities, out, progress, console.item_failed, mat2)
-        results = opener.run()
-        progress.finish()
-        if args.no_clean:
-            cleaning = "ปิดไว้ / turned off (--no-clean)"
-        elif mat2 is None:
-            cleaning = "ไม่ได้ติดตั้ง mat2: ยังไม่ได้ล้าง / mat2 not installed: not cleaned"
-        else:
-            cleaning = "ล้างด้วย mat2 (เก็บต้นฉบับไว้ด้วย) / cleaned with mat2 (originals kept)"
-        index = opener.write_index(results, cleaning)
-    lines = summary.lines(results, texts, mat2, args.no_clean, index)
-    for line in lines:
+    for line in opened.lines:
         console.say(line)
-    try:
-        (out / "summary.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    except OSError as exc:
-        console.warn(texts("write_failed", detail=exc.strerror or exc))
+    if opened.summary_error:
+        console.warn(texts("write_failed", detail=opened.summary_error))
         return EXIT_ITEMS_FAILED
-    return EXIT_OK if all(r.ok for r in results) else EXIT_ITEMS_FAILED
+    return EXIT_OK if opened.all_ok else EXIT_ITEMS_FAILED
 
 
 def verify_command(args: argparse.Namespace, console: Console) -> int:
@@ -264,16 +272,7 @@ def verify_command(args: argparse.Namespace, console: Console) -> int:
     texts = console.texts
     with _open_bundle(args.bundle) as bundle:
         progress = _progress(args, bundle, 1, console)
-        results = [ItemResult(r.label, None, r.reason) for r in bundle.rejected]
-        for item in bundle.items:
-            result = ItemResult(item.path, item)
-            try:
-                bundle.verify(item, progress)
-            except ItemError as exc:
-                result.reason, result.detail = exc.reason, exc.detail
-            except OSError as exc:
-                result.reason, result.detail = "damaged", exc.strerror or str(exc)
-            results.append(result)
+        results = task.verify_items(bundle, progress)
         progress.finish()
     for result in results:
         if not result.ok:
@@ -286,19 +285,44 @@ def verify_command(args: argparse.Namespace, console: Console) -> int:
     return EXIT_ITEMS_FAILED
 
 
+def window_command(args: argparse.Namespace, console: Console) -> int:
+    """Start the desktop window (needs GTK 3 through Debian's python3-gi)."""
+    try:
+        from workstation.window import app
+    except (ImportError, ValueError) as exc:
+        raise Stop("window_no_gtk", exc) from None
+    return app.main(args.lang)
+
+
+def launcher_command(args: argparse.Namespace, console: Console) -> int:
+    """Install the menu entry and the desktop launcher of the window for this user."""
+    try:
+        written = launcher.install(Path(args.home) if args.home else Path.home())
+    except OSError as exc:
+        raise Stop("launcher_failed", exc.strerror or exc) from None
+    for path in written:
+        console.say(console.texts("launcher_done", detail=path))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
     "keygen": keygen,
     "open": open_command,
     "verify": verify_command,
+    "window": window_command,
+    "install-launcher": launcher_command,
 }
 
 
 def run(
-    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    interfaces: Callable[[], list[str]] = network.interfaces_up,
 ) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
-    console = Console(Texts(args.lang), out or sys.stdout, err or sys.stderr)
+    console = Console(Texts(args.lang), out or sys.stdout, err or sys.stderr, interfaces)
     try:
         return COMMANDS[args.command](args, console)
     except Stop as stop:
@@ -311,3 +335,8 @@ def run(
     except KeyboardInterrupt:
         console.warn(console.texts("interrupted"))
         return EXIT_INTERRUPTED
+
+
+def main() -> None:
+    """Console script `westrong-workstation`: run the command line and exit with its status."""
+    sys.exit(run())

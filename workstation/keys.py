@@ -21,7 +21,7 @@ from crypto.errors import CryptoError, HeaderError, KeyEncodingError, NoIdentity
 from crypto.fingerprint import fingerprint
 from crypto.header import read_header
 from crypto.keys import Identity, parse_identity_file
-from workstation import output
+from workstation import names, output
 from workstation.errors import WorkstationError
 
 MIN_PASSPHRASE = 12  # characters; a generated one has seven words (90 bits)
@@ -53,6 +53,12 @@ def one_line(text: str) -> str:
     """Return text fit for a `#` comment line: no line breaks or control characters."""
     kept = (" " if unicodedata.category(c)[0] == "C" else c for c in text)
     return " ".join("".join(kept).split())
+
+
+def default_key_path(desk: str, folder: Path | None = None) -> Path:
+    """Return where keygen writes a desk's key by default: `DESK.key.age` in `folder` (or here)."""
+    name = f"{names.sanitise(desk, 'desk')}.key.age"
+    return Path(name) if folder is None else folder / name
 
 
 def public_path_for(key_path: Path) -> Path:

@@ -245,6 +245,116 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ชุดข้อมูลสมบูรณ์ พร้อมเปิดได้",
     ),
     "interrupted": ("Stopped.", "หยุดการทำงานแล้ว"),
+    # The network check (command line and window)
+    "network_up": (
+        "WARNING: this computer is connected to a network ({detail}). The workstation must "
+        "stay offline: unplug the cable and turn off Wi-Fi before opening tips.",
+        "คำเตือน: เครื่องนี้เชื่อมต่อเครือข่ายอยู่ ({detail}) เครื่องเปิดเบาะแสต้องไม่ต่อเครือข่าย "
+        "ถอดสาย LAN และปิด Wi-Fi ก่อนเปิดเบาะแส",
+    ),
+    "window_no_gtk": (
+        "The window needs GTK 3 (Debian's python3-gi and gir1.2-gtk-3.0, in a venv made with "
+        "--system-site-packages): {detail}",
+        "หน้าต่างโปรแกรมต้องใช้ GTK 3 (แพ็กเกจ python3-gi และ gir1.2-gtk-3.0 ของ Debian "
+        "และ venv ที่สร้างด้วย --system-site-packages): {detail}",
+    ),
+    "launcher_done": ("Launcher installed: {detail}", "ติดตั้งไอคอนแล้ว: {detail}"),
+    "launcher_failed": (
+        "The launcher could not be installed: {detail}",
+        "ติดตั้งไอคอนไม่สำเร็จ: {detail}",
+    ),
+    # The window
+    "win_title": ("WE STRONG — open tips", "WE STRONG — เปิดเบาะแส"),
+    "win_switch_language": ("ภาษาไทย (Thai)", "English (ภาษาอังกฤษ)"),
+    "win_tab_key": ("1. Make the desk key", "1. สร้างกุญแจ"),
+    "win_tab_open": ("2. Open a bundle", "2. เปิดชุดข้อมูล"),
+    "win_tab_report": ("3. Read and print", "3. อ่านและพิมพ์รายงาน"),
+    "win_network_confirm": (
+        "I understand; open anyway on this connected computer",
+        "เข้าใจแล้ว ยืนยันจะเปิดบนเครื่องที่ต่อเครือข่ายอยู่",
+    ),
+    "win_key_intro": (
+        "Do this once per desk. The key file stays on this computer and on the backup stick.",
+        "ทำครั้งเดียวต่อหน่วยรับเรื่อง ไฟล์กุญแจเก็บไว้บนเครื่องนี้และบน USB สำรองเท่านั้น",
+    ),
+    "win_desk": ("Desk name (e.g. nacc):", "ชื่อหน่วยรับเรื่อง (เช่น nacc):"),
+    "win_key_where": ("The key file will be: {detail}", "ไฟล์กุญแจจะอยู่ที่: {detail}"),
+    "win_passphrase_new": ("Passphrase:", "รหัสผ่าน:"),
+    "win_passphrase_again": ("The same passphrase again:", "พิมพ์รหัสผ่านเดิมอีกครั้ง:"),
+    "win_generate": ("Make a passphrase for me", "สร้างรหัสผ่านให้"),
+    "win_generated": (
+        "Your passphrase — write it on paper now and keep it apart from the key file:",
+        "รหัสผ่านของท่าน — จดลงกระดาษทันที และเก็บแยกจากไฟล์กุญแจ:",
+    ),
+    "win_strength_empty": (
+        "At least {detail} characters, or let the program make one (recommended).",
+        "อย่างน้อย {detail} ตัวอักษร หรือให้โปรแกรมสร้างให้ (แนะนำ)",
+    ),
+    "win_strength_short": (
+        "Too short: at least {detail} characters.",
+        "สั้นเกินไป ต้องมีอย่างน้อย {detail} ตัวอักษร",
+    ),
+    "win_strength_fair": (
+        "Acceptable. Longer is stronger: several words are best.",
+        "ใช้ได้ ยิ่งยาวยิ่งปลอดภัย ใช้หลายคำดีที่สุด",
+    ),
+    "win_strength_good": ("Strong.", "รหัสผ่านแข็งแรง"),
+    "win_make_key": ("Make the key", "สร้างกุญแจ"),
+    "win_working": ("Working, please wait…", "กำลังทำงาน กรุณารอสักครู่…"),
+    "win_key_done": ("The desk key is made: {detail}", "สร้างกุญแจเรียบร้อยแล้ว: {detail}"),
+    "win_public_key": ("Public key (safe to copy):", "กุญแจสาธารณะ (คัดลอกออกไปได้):"),
+    "win_fingerprint": (
+        "Fingerprint — read it aloud with a colleague and compare with the reviewer interface:",
+        "ลายนิ้วมือกุญแจ — อ่านออกเสียงกับเพื่อนร่วมงาน เทียบกับที่ระบบของเจ้าหน้าที่แสดง:",
+    ),
+    "win_save_public": (
+        "Save the public key to the USB stick",
+        "บันทึกกุญแจสาธารณะลง USB",
+    ),
+    "win_public_saved": ("Public key saved: {detail}", "บันทึกกุญแจสาธารณะแล้ว: {detail}"),
+    "win_public_save_failed": (
+        "The public key could not be saved: {detail}",
+        "บันทึกกุญแจสาธารณะไม่สำเร็จ: {detail}",
+    ),
+    "win_backup": (
+        "Now copy the key file to the backup USB stick and lock it in the safe. If the key "
+        "file is lost or the passphrase forgotten, no tip sent to this desk can ever be opened.",
+        "ต่อไปให้คัดลอกไฟล์กุญแจลง USB สำรองและเก็บในตู้นิรภัย หากไฟล์กุญแจหายหรือลืมรหัสผ่าน "
+        "จะเปิดเบาะแสที่ส่งถึงหน่วยรับเรื่องนี้ไม่ได้อีกเลย",
+    ),
+    "win_bundle": ("Export bundle (.zip):", "ชุดข้อมูลส่งออก (.zip):"),
+    "win_checking": ("Checking the bundle…", "กำลังตรวจสอบชุดข้อมูล…"),
+    "win_bundle_damaged": (
+        "The bundle is damaged or incomplete: {detail} items are not intact (copy it again). "
+        "The other items can still be opened.",
+        "ชุดข้อมูลเสียหายหรือไม่ครบ: {detail} รายการไม่สมบูรณ์ (กรุณาคัดลอกมาใหม่) รายการอื่นยังเปิดได้",
+    ),
+    "win_key_file": ("Desk key file:", "ไฟล์กุญแจของหน่วยรับเรื่อง:"),
+    "win_out": ("Save the opened tips in (a new folder):", "เก็บเบาะแสที่เปิดแล้วไว้ที่ (โฟลเดอร์ใหม่):"),
+    "win_passphrase": ("Passphrase of the key file:", "รหัสผ่านของไฟล์กุญแจ:"),
+    "win_open": ("Open", "เปิด"),
+    "win_cancel": ("Cancel", "ยกเลิก"),
+    "win_choose_bundle": ("Choose a bundle first.", "กรุณาเลือกชุดข้อมูลก่อน"),
+    "win_choose_key": ("Choose the desk key file.", "กรุณาเลือกไฟล์กุญแจ"),
+    "win_item_progress": ("Item {ok} of {total}", "รายการที่ {ok} จาก {total}"),
+    "win_overall": ("Overall", "ทั้งหมด"),
+    "win_opened": (
+        "Opened {ok} of {total} items. See the report.",
+        "เปิดได้ {ok} จาก {total} รายการ ดูรายงานได้ที่แท็บถัดไป",
+    ),
+    "win_cancelled": (
+        "Cancelled: nothing was kept in the output folder.",
+        "ยกเลิกแล้ว: ไม่มีไฟล์ใดค้างอยู่ในโฟลเดอร์ผลลัพธ์",
+    ),
+    "win_no_report": ("No bundle opened yet.", "ยังไม่ได้เปิดชุดข้อมูล"),
+    "win_open_index": ("Show everything in the web browser", "ดูทั้งหมดในเว็บเบราว์เซอร์"),
+    "win_print": ("Print this report…", "พิมพ์รายงานนี้…"),
+    "win_read": ("Read", "อ่าน"),
+    "win_risky": (
+        "⚠ possibly dangerous ({detail}): not opened from here",
+        "⚠ อาจเป็นอันตราย ({detail}): ไม่เปิดจากหน้าต่างนี้",
+    ),
+    "win_failed_item": ("✗ could not be opened: {detail}", "✗ เปิดไม่ได้: {detail}"),
     # Risk reasons (also shown in index.html, in both languages)
     "executable": ("a program", "เป็นโปรแกรม"),
     "script": ("a script (runs code)", "เป็นสคริปต์ (สั่งให้ทำงานได้)"),

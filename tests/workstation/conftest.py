@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from crypto.keys import Identity, Recipient
+from tests.workstation import installed
 from workstation import cli
 
 
@@ -47,9 +48,9 @@ def desk(tmp_path: Path) -> Desk:
 def run() -> Callable[..., Run]:
     """Run `python -m workstation ARGS` in this process, capturing its output."""
 
-    def _run(*args: str | os.PathLike[str]) -> Run:
+    def _run(*args: str | os.PathLike[str], online: Sequence[str] = ()) -> Run:
         out, err = io.StringIO(), io.StringIO()
-        status = cli.run([str(a) for a in args], out, err)
+        status = cli.run([str(a) for a in args], out, err, lambda: list(online))
         return Run(status, out.getvalue(), err.getvalue())
 
     return _run
@@ -67,3 +68,11 @@ def files_under(root: Path) -> dict[str, bytes]:
 def partials_under(root: Path) -> list[Path]:
     """Return leftovers of interrupted writes (there must never be any after a run)."""
     return [p for p in root.rglob("*") if p.name.startswith(".partial-")]
+
+
+@pytest.fixture(scope="session")
+def installed_python(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The Python of a fresh venv, outside the checkout, with the workstation's wheels installed."""
+    return installed.install(request.config.rootpath, tmp_path_factory.mktemp("installed"))
