@@ -254,8 +254,9 @@ def submit_tip(world: World, desk: str, message: str, files: int = 1) -> int:
     return latest_case(world)
 
 
-def make_world(configs: InstanceConfigs) -> World:
-    """Desks nacc and uni; admin and somchai at nacc, malee at uni; one case at each."""
+def make_world(configs: InstanceConfigs, one_source: bool = False) -> World:
+    """Desks nacc and uni; admin and somchai at nacc, malee at uni; one case at each, from
+    two sources, or (`one_source`) from one source who reported to both desks."""
     import journalist_interface
 
     source = make_instance(configs)
@@ -266,6 +267,14 @@ def make_world(configs: InstanceConfigs) -> World:
     add_person(w, "admin", True, ["nacc"])
     add_person(w, "somchai", False, ["nacc"])
     add_person(w, "malee", False, ["uni"])
+    if one_source:
+        client = w.source_app.test_client()
+        new_source(client)
+        send_tip(client, "nacc", "เรื่องที่หนึ่ง")
+        w.cases["nacc"] = latest_case(w)
+        send_tip(client, "uni", "เรื่องที่สอง")
+        w.cases["uni"] = latest_case(w)
+        return w
     w.cases["nacc"] = submit_tip(w, "nacc", "เรื่องที่หนึ่ง")
     w.cases["uni"] = submit_tip(w, "uni", "เรื่องที่สอง")
     return w

@@ -1,4 +1,5 @@
-"""Access-control matrix: every case route × role × desk. Outside one's desks: 404."""
+"""Access-control matrix: every case route × role × desk, with the two cases sent by two
+sources and by one source who reported to both desks. Outside one's desks: 404."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from store.models import Reply, Submission
-from tests.factories import World, sign_in, token_of
+from tests.factories import InstanceConfigs, World, make_world, sign_in, token_of
+
+
+@pytest.fixture(params=[False, True], ids=["two-sources", "one-source-two-desks"])
+def world(config: InstanceConfigs, request: pytest.FixtureRequest) -> World:
+    return make_world(config, one_source=request.param)
+
 
 CASE_GETS = [
     "/cases/{case}",

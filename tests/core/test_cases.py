@@ -1,0 +1,39 @@
+"""Case work, directly: access per desk, deletion rows-first and blobs after commit."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from core import accounts, cases, desks
+from core.errors import NotFound
+from crypto import passphrase
+from store.blobs import BlobStore
+from store.models import Case
+from tests.factories import add_case, add_source
+
+
+def test_a_case_of_another_desk_is_not_found(session: Session, blobs: BlobStore) -> None:
+    case = add_case(session, blobs, add_source(session, "a" * 64), "uni")
+    hasher = passphrase.make_hasher(1, 64)
+    accounts.add(session, hasher, None, "nok", False, [desks.by_slug(session, "nacc")])
+    nok = accounts.by_username(session, "nok")
+    with pytest.raises(NotFound):
+        cases.case_for(session, nok, case.id)
+    with pytest.raises(NotFound):
+        cases.case_for(session, nok, 999_999)
+
+
+def test_delete_shreds_blobs_only_after_commit(session: Session, blobs: BlobStore) -> None:
+    case = add_case(session, blobs, add_source(session, "a" * 64), "nacc")
+    session.commit()
+    name = case.submissions[0].blob_name
+    cases.delete_case(session, blobs, None, case)
+    session.flush()
+    assert blobs.exists(name)  # not yet: the transaction could still roll back
+    session.rollback()
+    assert blobs.exists(name)
+    case = session.get(Case, case.id) or Case()
+    cases.delete_case(session, blobs, None, case)
+    session.commit()
+    assert not blobs.exists(name)
