@@ -1,25 +1,13 @@
-"""Shared fixtures and the rule that, under CI, a missing system tool fails instead of skipping."""
+"""Fixtures shared by every test (helpers live in tests/factories.py and tests/tools.py)."""
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.factories import InstanceConfigs, make_configs
+from tests.tools import IN_CI, require_tool
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def require_tool(name: str) -> str:
-    """Return the path of a system tool; skip locally, fail under CI, when it is missing."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"system tool {name!r} is not installed (make test installs it as root)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+__all__ = ["IN_CI", "require_tool"]  # older tests import them from here
 
 
 @pytest.fixture

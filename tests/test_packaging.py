@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.conftest import IN_CI
+from tests.tools import IN_CI
 
 ROOT = Path(__file__).resolve().parent.parent
 WHEELS = ROOT / ".venv" / "wheels"

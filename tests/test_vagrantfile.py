@@ -3,7 +3,7 @@
 import subprocess
 from pathlib import Path
 
-from tests.conftest import require_tool
+from tests.tools import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 

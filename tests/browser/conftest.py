@@ -21,8 +21,9 @@ from werkzeug.serving import BaseWSGIServer, make_server
 import journalist_interface
 import source_interface
 from crypto.keys import Identity
-from tests.conftest import require_tool
+from tests.browser.support import LiveApp
 from tests.factories import InstanceConfigs, add_desk
+from tests.tools import require_tool
 from webcommon.serving import QuietRequestHandler
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -40,15 +41,6 @@ CHROMIUM_ARGS = [
 
 DESK_SLUG = "nacc"
 AppFactory = Callable[[InstanceConfigs], Flask]
-
-
-@dataclass(frozen=True)
-class LiveApp:
-    """One app served over HTTP: its base URL (no trailing slash) and what the tests need."""
-
-    url: str
-    desk_identity: Identity
-    config: InstanceConfigs
 
 
 @pytest.fixture(scope="session")

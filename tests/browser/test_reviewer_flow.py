@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page
 from core import desks
 from crypto import passphrase
 from store.models import Reviewer
-from tests.browser.conftest import LiveApp
+from tests.browser.support import LiveApp
 
 PASSPHRASE = "quiet river copper lantern orbit velvet maple"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, Request
 
-from tests.browser.conftest import LiveApp
+from tests.browser.support import LiveApp
 
 
 def _open_index(page: Page, live: LiveApp) -> list[str]:

@@ -14,7 +14,7 @@ from crypto import age
 from crypto.inner import open_inner
 from store.db import make_engine, session_factory
 from store.models import Submission
-from tests.browser.conftest import LiveApp
+from tests.browser.support import LiveApp
 
 EVIDENCE = bytes(range(256)) * 600  # 150 KB, binary
 PHOTO = b"\xff\xd8\xff\xe0 not really a jpeg " * 100

@@ -10,7 +10,7 @@ import pytest
 
 from crypto import age
 from crypto.keys import Identity, Recipient, parse_identity_file
-from tests.conftest import require_tool
+from tests.tools import require_tool
 
 SIZES = [0, 1, 65535, 65536, 65537, 3 * 65536, 5 * 1024 * 1024 + 7]
 

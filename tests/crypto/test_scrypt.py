@@ -13,7 +13,7 @@ from crypto.errors import HeaderError, NoIdentityMatchError
 from crypto.header import Stanza, read_header
 from crypto.keys import Identity
 from crypto.scrypt import ScryptIdentity
-from tests.conftest import require_tool
+from tests.tools import require_tool
 from tests.workstation.terminal import run_on_tty
 
 FAST = 10  # work factor for tests: the format is the same at any factor

@@ -19,8 +19,8 @@ from crypto.fingerprint import fingerprint
 from crypto.keys import Recipient
 from store.db import make_engine, session_factory
 from store.models import DeskRecipient
-from tests.conftest import require_tool
 from tests.factories import InstanceConfigs, World, csrf, new_source, sign_in, token_of
+from tests.tools import require_tool
 
 EVIDENCE = bytes(range(256)) * 1000 + "ท้ายไฟล์".encode()
 

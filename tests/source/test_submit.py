@@ -16,9 +16,9 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from store.models import Source, Submission, SubmissionKind
-from tests.conftest import require_tool
 from tests.factories import Instance, csrf, new_source
 from tests.source.support import PDF, counts, leftovers, open_blob, submit_data
+from tests.tools import require_tool
 
 
 def test_submit_structured_tip_message_and_two_files(

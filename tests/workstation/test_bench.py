@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import require_tool
+from tests.tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
+from tests.tools import require_tool
 from tests.workstation import bundles, samples
-from tests.workstation.conftest import Desk, Run, files_under, partials_under
+from tests.workstation.support import Desk, Run, files_under, partials_under
 from workstation import clean
 
 

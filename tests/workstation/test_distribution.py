@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.workstation import bundles, installed
-from tests.workstation.conftest import Desk
+from tests.workstation.support import Desk
 
 
 def _pins(lock: Path) -> dict[str, str]:

@@ -16,9 +16,9 @@ from crypto.fingerprint import fingerprint
 from crypto.header import read_header
 from crypto.keys import Identity, Recipient, parse_identity_file
 from crypto.scrypt import DEFAULT_WORK_FACTOR, ScryptIdentity
-from tests.conftest import require_tool
+from tests.tools import require_tool
 from tests.workstation import bundles
-from tests.workstation.conftest import Run, files_under
+from tests.workstation.support import Run, files_under
 from tests.workstation.terminal import run_on_tty
 from workstation import keys
 

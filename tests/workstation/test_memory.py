@@ -12,7 +12,7 @@ from crypto import age
 from crypto.inner import InnerWriter
 from tests.workstation import bundles
 from tests.workstation.bundles import BundleItem
-from tests.workstation.conftest import Desk, Run
+from tests.workstation.support import Desk, Run
 
 SIZE = 48 * 1024 * 1024
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.workstation import bundles
-from tests.workstation.conftest import Desk, Run
+from tests.workstation.support import Desk, Run
 from workstation import network
 
 

@@ -18,10 +18,10 @@ import pytest
 from crypto import age
 from crypto.inner import open_inner
 from crypto.keys import Identity
-from tests.conftest import require_tool
+from tests.tools import require_tool
 from tests.workstation import bundles
 from tests.workstation.bundles import BundleItem
-from tests.workstation.conftest import Desk, Run, files_under, partials_under
+from tests.workstation.support import Desk, Run, files_under, partials_under
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS = {

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tests.workstation import bundles
-from tests.workstation.conftest import Desk
+from tests.workstation.support import Desk
 
 # Make the server-only packages unimportable, then run the workstation as a module.
 BLOCKED = [

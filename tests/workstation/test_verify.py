@@ -7,7 +7,7 @@ from pathlib import Path
 
 from crypto.keys import Identity
 from tests.workstation import bundles
-from tests.workstation.conftest import Run
+from tests.workstation.support import Run
 
 
 def _items() -> list[bundles.BundleItem]:

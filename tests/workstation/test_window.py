@@ -18,7 +18,7 @@ import pytest
 
 from crypto.keys import Recipient
 from tests.workstation import bundles, desktop
-from tests.workstation.conftest import files_under, partials_under
+from tests.workstation.support import files_under, partials_under
 
 HERE = Path(__file__).parent
 PASSPHRASE = "correct horse battery staple"
