@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+import unicodedata
 from dataclasses import dataclass
 
 import pyotp
@@ -62,6 +63,16 @@ class UnknownAccounts:
             return self._seen.setdefault(key, _Failures())
 
 
+def normal_username(typed: str) -> str:
+    """Return the one form of a typed username that both lookups and failure counts use.
+
+    Known and unknown names must be keyed alike: were the account found by a stripped name and
+    unknown names counted raw, failures spread over "u", "u ", "u  " would lock a real account
+    and never an unknown one, which tells a guesser which names exist.
+    """
+    return unicodedata.normalize("NFC", typed).strip()
+
+
 def totp_counter(secret: str, code: str, now: dt.datetime, last: int | None) -> int | None:
     """Return the time step a code belongs to (±1 step), or None if wrong or already used."""
     code = "".join(code.split())
@@ -90,7 +101,8 @@ def sign_in(
     hasher: PasswordHasher,
 ) -> Reviewer:
     """Check the three factors; return the reviewer or raise SignInError (the caller commits)."""
-    account = repo.reviewer_by_username(db, username.strip())
+    username = normal_username(username)
+    account = repo.reviewer_by_username(db, username)
     reviewer = account if account is not None and account.active else None
     state = unknown.get(username) if reviewer is None else None
     if reviewer is not None:
