@@ -373,6 +373,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "an archive holding programs or scripts",
         "เป็นไฟล์บีบอัดที่มีโปรแกรมหรือสคริปต์อยู่ข้างใน",
     ),
+    "unknown_type": (
+        "of a type not known to be safe to open (not linked; check it first)",
+        "เป็นไฟล์ประเภทที่ไม่ทราบว่าเปิดได้อย่างปลอดภัย (จึงไม่มีลิงก์ ให้ตรวจสอบก่อน)",
+    ),
 }
 
 
