@@ -13,6 +13,10 @@ class HeaderError(CryptoError):
     """The age header is malformed or not canonically encoded."""
 
 
+class HeaderTooLargeError(HeaderError):
+    """The age header is past a size bound (a line, a stanza or the whole header)."""
+
+
 class UnsupportedVersionError(HeaderError):
     """The file is not an age v1 file."""
 

@@ -2,6 +2,13 @@
 
 Everything not exactly canonical is rejected (C2SP age spec, "Header"): a parser that accepts
 two spellings of one header lets an attacker change the bytes a MAC does not cover.
+
+The header is also bounded before it is parsed any further: a line, a stanza and the whole
+header each have a size limit, past which HeaderTooLargeError is raised. The header comes
+before its MAC can be checked, so without bounds a hostile file of endless 64-column body
+lines would be held whole (a 200 MiB header took 1.3 GiB). age's reference implementation
+bounds it too (1 MiB a stanza, 16 MiB a header); ours are tighter, as we only ever write a
+few stanzas of a few hundred bytes.
 """
 
 from __future__ import annotations
@@ -12,13 +19,20 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from crypto import _primitives as prim
-from crypto.errors import HeaderError, HeaderMacError, UnsupportedVersionError
+from crypto.errors import (
+    HeaderError,
+    HeaderMacError,
+    HeaderTooLargeError,
+    UnsupportedVersionError,
+)
 
 VERSION_LINE = b"age-encryption.org/v1"
 _STANZA_PREFIX = b"-> "
 _MAC_PREFIX = b"--- "
 _COLUMNS = 64
-_MAX_LINE = 4096  # no legitimate header line is near this; bounds memory on hostile input
+_MAX_LINE = 4096  # no legitimate header line is near this (a post-quantum stanza is ~1.6 KiB)
+_MAX_STANZA = 64 * 1024  # opening line and body lines of one stanza
+_MAX_HEADER = 1024 * 1024  # the whole header, version line to MAC line
 _MAX_STANZAS = 1024
 
 
@@ -84,11 +98,28 @@ def encode_header(stanzas: list[Stanza], file_key: bytes) -> bytes:
     return mac_input + b" " + b64encode(header_mac(file_key, mac_input)) + b"\n"
 
 
-def _readline(stream: BinaryIO) -> bytes:
-    line = stream.readline(_MAX_LINE)
-    if not line.endswith(b"\n"):
-        raise HeaderError("header line too long or file ends inside the header")
-    return line[:-1]
+class _Lines:
+    """Read header lines, counting bytes against the header's and the current stanza's bounds."""
+
+    def __init__(self, stream: BinaryIO, raw: bytearray) -> None:
+        self._stream = stream
+        self.raw = raw  # every byte read so far: the MAC covers them
+        self.stanza = 0  # bytes of the stanza being read
+
+    def next(self) -> bytes:
+        """Return the next line without its newline; raise past a bound or at the end."""
+        line = self._stream.readline(_MAX_LINE + 1)
+        if not line.endswith(b"\n"):
+            if len(line) > _MAX_LINE:
+                raise HeaderTooLargeError(f"header line longer than {_MAX_LINE} bytes")
+            raise HeaderError("file ends inside the header")
+        self.stanza += len(line)
+        if self.stanza > _MAX_STANZA:
+            raise HeaderTooLargeError(f"stanza larger than {_MAX_STANZA} bytes")
+        if len(self.raw) + len(line) > _MAX_HEADER:
+            raise HeaderTooLargeError(f"header larger than {_MAX_HEADER} bytes")
+        self.raw += line
+        return line[:-1]
 
 
 def _parse_args(line: bytes) -> tuple[str, tuple[str, ...]]:
@@ -106,26 +137,24 @@ def read_header(stream: BinaryIO) -> Header:
         if version.startswith(b"age-encryption.org/"):
             raise UnsupportedVersionError("unsupported age version")
         raise HeaderError("not an age file")
-    raw = [version]
+    lines = _Lines(stream, bytearray(version))
     stanzas: list[Stanza] = []
-    line = _readline(stream)
+    line = lines.next()
     while line.startswith(_STANZA_PREFIX):
         if len(stanzas) >= _MAX_STANZAS:
-            raise HeaderError("too many stanzas")
-        raw.append(line + b"\n")
+            raise HeaderTooLargeError(f"more than {_MAX_STANZAS} stanzas")
         kind, args = _parse_args(line)
-        body_lines = []
+        body = bytearray()
         while True:
-            body_line = _readline(stream)
-            raw.append(body_line + b"\n")
+            body_line = lines.next()
             if len(body_line) > _COLUMNS:
                 raise HeaderError("stanza body line longer than 64 columns")
-            body_lines.append(body_line)
+            body += body_line
             if len(body_line) < _COLUMNS:
                 break
-        body = b64decode(b"".join(body_lines))
-        stanzas.append(Stanza(kind, args, body))
-        line = _readline(stream)
+        stanzas.append(Stanza(kind, args, b64decode(bytes(body))))
+        lines.stanza = 0
+        line = lines.next()
     if not line.startswith(_MAC_PREFIX):
         raise HeaderError("malformed header: expected a stanza or the MAC line")
     if not stanzas:
@@ -134,5 +163,5 @@ def read_header(stream: BinaryIO) -> Header:
     mac = b64decode(mac_text)
     if len(mac) != 32:
         raise HeaderError("header MAC has the wrong length")
-    raw.append(b"---")
-    return Header(tuple(stanzas), mac, b"".join(raw))
+    mac_input = bytes(lines.raw[: len(lines.raw) - len(line) - 1]) + b"---"
+    return Header(tuple(stanzas), mac, mac_input)

@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+import unicodedata
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pyotp
 from argon2 import PasswordHasher
+from sqlalchemy import CursorResult, case, literal, or_, update
 from sqlalchemy.orm import Session
 
 from crypto import passphrase as passphrases
@@ -54,12 +57,32 @@ class UnknownAccounts:
         self._lock = threading.Lock()
         self._limit = limit
 
+    def fail(self, state: _Failures, now: dt.datetime) -> dt.datetime | None:
+        """Count a failure for an unknown name; return the lock's end once it locks."""
+        with self._lock:
+            state.count += 1
+            if state.count < LOCK_AFTER:
+                return None
+            state.count = 0
+            state.locked_until = now + LOCK_FOR
+            return state.locked_until
+
     def get(self, username: str) -> _Failures:
         key = hashlib.sha256(username.encode("utf-8")).hexdigest()
         with self._lock:
             if key not in self._seen and len(self._seen) >= self._limit:
                 self._seen.pop(next(iter(self._seen)))
             return self._seen.setdefault(key, _Failures())
+
+
+def normal_username(typed: str) -> str:
+    """Return the one form of a typed username that both lookups and failure counts use.
+
+    Known and unknown names must be keyed alike: were the account found by a stripped name and
+    unknown names counted raw, failures spread over "u", "u ", "u  " would lock a real account
+    and never an unknown one, which tells a guesser which names exist.
+    """
+    return unicodedata.normalize("NFC", typed).strip()
 
 
 def totp_counter(secret: str, code: str, now: dt.datetime, last: int | None) -> int | None:
@@ -90,7 +113,8 @@ def sign_in(
     hasher: PasswordHasher,
 ) -> Reviewer:
     """Check the three factors; return the reviewer or raise SignInError (the caller commits)."""
-    account = repo.reviewer_by_username(db, username.strip())
+    username = normal_username(username)
+    account = repo.reviewer_by_username(db, username)
     reviewer = account if account is not None and account.active else None
     state = unknown.get(username) if reviewer is None else None
     if reviewer is not None:
@@ -109,32 +133,62 @@ def sign_in(
     counter = None
     if good_passphrase and reviewer is not None:
         counter = totp_counter(reviewer.totp_secret, code, now, reviewer.last_totp_counter)
-    if reviewer is None or counter is None:
-        raise SignInError(_fail(reviewer, state, now), account)
-    reviewer.failed_logins = 0
-    reviewer.locked_until = None
-    reviewer.last_totp_counter = counter
+    if reviewer is None or counter is None or not _claim(db, reviewer, counter, now):
+        raise SignInError(_fail(db, reviewer, state, unknown, now), account)
     if passphrases.needs_rehash(reviewer.passphrase_hash, hasher):
         reviewer.passphrase_hash = passphrases.hash_passphrase(passphrase, hasher)
     return reviewer
 
 
+# The counters below change in one conditional UPDATE each, never read-modify-write in Python:
+# two requests racing with the same code (or with wrong guesses) meet in the database, which
+# lets only one of them win (SQLite serialises writers; PostgreSQL's READ COMMITTED re-checks
+# the WHERE clause on the row the other transaction committed).
+_SIGN_IN_STATE = ("failed_logins", "locked_until", "last_totp_counter")
+
+
+def _claim(db: Session, reviewer: Reviewer, counter: int, now: dt.datetime) -> bool:
+    """Record a sign-in with this code's time step if it is newer than the last one used and
+    the account is active and not locked, in one compare-and-set; return whether it was."""
+    result = db.execute(
+        update(Reviewer)
+        .where(
+            Reviewer.id == reviewer.id,
+            Reviewer.active.is_(True),
+            or_(Reviewer.last_totp_counter.is_(None), Reviewer.last_totp_counter < counter),
+            or_(Reviewer.locked_until.is_(None), Reviewer.locked_until <= now),
+        )
+        .values(last_totp_counter=counter, failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.expire(reviewer, _SIGN_IN_STATE)
+    return cast("CursorResult[Any]", result).rowcount == 1
+
+
 def _fail(
-    reviewer: Reviewer | None, state: _Failures | None, now: dt.datetime
+    db: Session,
+    reviewer: Reviewer | None,
+    state: _Failures | None,
+    unknown: UnknownAccounts,
+    now: dt.datetime,
 ) -> dt.datetime | None:
     """Count a failure; lock the account (real or not) after LOCK_AFTER in a row."""
-    if reviewer is not None:
-        reviewer.failed_logins += 1
-        if reviewer.failed_logins < LOCK_AFTER:
-            return None
-        reviewer.failed_logins = 0
-        reviewer.locked_until = now + LOCK_FOR
-        return reviewer.locked_until
-    if state is None:
-        return None
-    state.count += 1
-    if state.count < LOCK_AFTER:
-        return None
-    state.count = 0
-    state.locked_until = now + LOCK_FOR
-    return state.locked_until
+    if reviewer is None:
+        return unknown.fail(state, now) if state is not None else None
+    until = now + LOCK_FOR
+    reaches = Reviewer.failed_logins + 1 >= LOCK_AFTER
+    count = db.execute(
+        update(Reviewer)
+        .where(Reviewer.id == reviewer.id)
+        .values(
+            failed_logins=case((reaches, 0), else_=Reviewer.failed_logins + 1),
+            locked_until=case(
+                (reaches, literal(until, Reviewer.locked_until.type)),
+                else_=Reviewer.locked_until,
+            ),
+        )
+        .returning(Reviewer.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    db.expire(reviewer, _SIGN_IN_STATE)
+    return until if count == 0 else None  # only the locking branch sets the count to 0

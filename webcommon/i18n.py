@@ -6,7 +6,9 @@ the instance default until the person picks the other one with a plain link (no 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from flask import Flask, current_app, redirect, request
 from flask_babel import Babel, get_locale
@@ -31,11 +33,29 @@ def current_language() -> str:
     return str(get_locale() or "th")
 
 
+# Control characters (C0, DEL) and the backslash: browsers and Werkzeug drop tabs and newlines
+# from a URL and read "\\" as "/", so any of them could turn a path into "//host".
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
+_MAX_NEXT = 2048
+
+
 def _safe_next(target: str | None) -> str:
-    # Only a local path: an open redirect would let a link send a source anywhere.
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Return target as a same-site absolute path, or "/" when it is anything else.
+
+    An open redirect would let a link send a source anywhere, so the value is parsed and
+    rebuilt rather than pattern-checked: anything with a scheme, a host, control characters
+    or a backslash is refused, only the path is kept, and it is returned percent-encoded
+    ASCII that Werkzeug and every browser read the same way.
+    """
+    if not target or len(target) > _MAX_NEXT or _UNSAFE.search(target):
         return "/"
-    return target
+    if not target.startswith("/") or target.startswith("//"):
+        return "/"
+    parts = urlsplit(target)
+    path = parts.path
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
+        return "/"
+    return quote(path, safe="/%:@!$&'()*+,;=-._~")
 
 
 def switch_language(code: str) -> Response:

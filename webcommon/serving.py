@@ -19,6 +19,12 @@ class QuietRequestHandler(WSGIRequestHandler):
         path = self.path.split("?", 1)[0]  # a query string could carry user input
         log.info("%s %s %s", self.command, path, code)
 
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """Start a response without the Server header (which names Werkzeug and Python)."""
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
+
     def log(self, type: str, message: str, *args: object) -> None:
         """Log server messages (errors included) without the client address."""
         getattr(log, type if type in {"info", "warning", "error"} else "info")(message, *args)

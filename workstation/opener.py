@@ -20,6 +20,7 @@ from crypto.errors import (
     CryptoError,
     HeaderError,
     HeaderMacError,
+    HeaderTooLargeError,
     InnerFormatError,
     NoIdentityMatchError,
     TruncatedError,
@@ -40,6 +41,8 @@ def crypto_reason(exc: CryptoError) -> str:
         return "wrong_key"
     if isinstance(exc, HeaderMacError):
         return "header_altered"
+    if isinstance(exc, HeaderTooLargeError):
+        return "header_too_large"
     if isinstance(exc, HeaderError):
         return "header_damaged"
     if isinstance(exc, TruncatedError):

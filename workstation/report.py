@@ -162,7 +162,10 @@ def _item_row(result: ItemResult) -> str:
         links.append(_e(path.name) if result.risks else _link(path, path.name))
     notes = [f'<span class="bad">⚠ {_e(_both(r))}</span>' for r in sorted(result.risks)]
     if result.cleaned is not None:
-        notes.append("ล้างข้อมูลแฝงแล้ว / cleaned: " + _link(result.cleaned, result.cleaned.name))
+        # The cleaned copy has the same content type: linked only when the original is.
+        cleaned = result.cleaned.name
+        shown = _e(cleaned) if result.risks else _link(result.cleaned, cleaned)
+        notes.append("ล้างข้อมูลแฝงแล้ว / cleaned: " + shown)
     elif result.clean_problem:
         notes.append(f"ยังไม่ได้ล้างข้อมูลแฝง / not cleaned: {_e(result.clean_problem)}")
     if result.original_name:

@@ -78,6 +78,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "corrupt: the start of the encrypted file is damaged",
         "ไฟล์เสียหาย: ส่วนต้นของไฟล์ที่เข้ารหัสเสียหาย",
     ),
+    "header_too_large": (
+        "refused: the encrypted file's header is too large (possible tampering); nothing was kept",
+        "ปฏิเสธ: ส่วนหัวของไฟล์ที่เข้ารหัสมีขนาดใหญ่เกินไป (อาจถูกดัดแปลง) จึงไม่ได้เก็บส่วนใดไว้",
+    ),
     "header_altered": (
         "corrupt: the encrypted file's header was altered",
         "ไฟล์เสียหาย: ส่วนหัวของไฟล์ที่เข้ารหัสถูกแก้ไข",
@@ -368,6 +372,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "archive_risky": (
         "an archive holding programs or scripts",
         "เป็นไฟล์บีบอัดที่มีโปรแกรมหรือสคริปต์อยู่ข้างใน",
+    ),
+    "unknown_type": (
+        "of a type not known to be safe to open (not linked; check it first)",
+        "เป็นไฟล์ประเภทที่ไม่ทราบว่าเปิดได้อย่างปลอดภัย (จึงไม่มีลิงก์ ให้ตรวจสอบก่อน)",
     ),
 }
 

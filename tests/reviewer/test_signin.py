@@ -87,6 +87,21 @@ def test_lockout_after_five_failures_is_shown_alike_for_unknown_users(world: Wor
     assert same[0] == same[1]  # but for the CSRF token and the typed name
 
 
+def test_lockout_counts_spelling_variants_alike_for_known_and_unknown_names(
+    world: World,
+) -> None:
+    # Issue 9, finding 3: the account was found by a stripped name but unknown names were
+    # counted raw, so failures spread over variants locked only a real account.
+    world.reviewer_app.extensions["westrong_signin_gate"] = Gate(concurrency=2, per_second=100)
+    p = world.people["somchai"]
+    for name in ("somchai", "ghost"):
+        for variant in (name, name + " ", " " + name, name + "\t", "\u3000" + name + "  "):
+            attempt(world, variant, "wrong", "123456")
+        status, page = attempt(world, name, p.passphrase, totp_now(p.totp_secret))
+        assert status == 401
+        assert "locked until" in page or "ล็อก" in page, name
+
+
 def test_failures_are_audited_without_what_was_typed(world: World) -> None:
     attempt(world, "somchai", "secret words typed wrong", "654321")
     attempt(world, "my passphrase in the wrong box", "x", "1")

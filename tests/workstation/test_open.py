@@ -445,6 +445,35 @@ def test_index_escapes_everything_and_does_not_link_risky_files(
     assert "a web page or SVG" in result.out
 
 
+def test_active_files_by_content_are_flagged_and_never_linked(
+    tmp_path: Path, desk: Desk, run: Callable[..., Run]
+) -> None:
+    # Issue 9, finding 9: XHTML named *.xml, and HTML with no extension that starts with a
+    # comment, ran scripts from file:// with one click in index.html.
+    require_tool("file")
+    r = desk.recipients
+    xhtml = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        b"<head><script>alert(1)</script></head><body/></html>\n"
+    )
+    html = b"<!-- saved from the intranet -->\n<html><body><script>alert(1)</script></body></html>"
+    items = [
+        bundles.item("file", "x", 1, xhtml, r, filename="data.xml"),
+        bundles.item("file", "x", 2, html, r, filename="minutes"),
+        bundles.item("file", "x", 3, b"plain words", r, filename="notes.txt"),
+    ]
+    out = tmp_path / "o"
+    result = _open(run, bundles.write_bundle(tmp_path / "b.zip", items), desk, out)
+    assert result.status == 0
+    page = (out / "index.html").read_text()
+    assert (out / "x" / "files" / "data.xml").exists()
+    assert (out / "x" / "files" / "minutes").exists()
+    assert 'href="x/files/data.xml"' not in page
+    assert 'href="x/files/minutes"' not in page
+    assert page.count("a web page or SVG") >= 2
+    assert 'href="x/files/notes.txt"' in page
+
+
 def test_output_folder_must_be_new_or_empty(
     tmp_path: Path, desk: Desk, run: Callable[..., Run]
 ) -> None:
