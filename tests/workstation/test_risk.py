@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
+from tests.tools import require_tool
 from tests.workstation import samples
 from workstation import risk
 
