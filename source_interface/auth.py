@@ -44,8 +44,10 @@ def codename_proof(secret: bytes, codename: str) -> str:
 
 
 def proof_matches(secret: bytes, codename: str, proof: str) -> bool:
-    """Check a codename proof in constant time."""
-    return hmac.compare_digest(codename_proof(secret, codename), proof)
+    """Check a codename proof in constant time (as bytes: compare_digest refuses a str with
+    non-ASCII characters, and the proof comes from the form)."""
+    expected = codename_proof(secret, codename).encode("ascii")
+    return hmac.compare_digest(expected, proof.encode("utf-8", "replace"))
 
 
 def _now() -> dt.datetime:
