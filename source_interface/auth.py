@@ -23,8 +23,8 @@ from crypto.codename import normalize
 from crypto.errors import CryptoError
 from crypto.keys import Identity
 from store.models import Source, SourceSession
+from webcommon.cookies import cookie_names
 
-COOKIE = "sid"
 EXPIRY_STEP = dt.timedelta(minutes=10)
 
 
@@ -76,12 +76,12 @@ def start(db: Session, config: SourceConfig, source: Source, reply_identity: Ide
 
 
 def _token() -> bytes | None:
-    return session_seal.decode_token(request.cookies.get(COOKIE))
+    return session_seal.decode_token(request.cookies.get(cookie_names().session))
 
 
 def has_cookie() -> bool:
     """Say whether the request carries a session cookie (valid or not)."""
-    return COOKIE in request.cookies
+    return cookie_names().session in request.cookies
 
 
 def current(db: Session, config: SourceConfig) -> SignedIn | None:
@@ -125,7 +125,7 @@ def purge_expired(db: Session) -> None:
 def set_cookie(response: Response, value: str) -> None:
     """Set the session cookie: HttpOnly, SameSite=Strict, no expiry (gone with the browser)."""
     response.set_cookie(
-        COOKIE,
+        cookie_names().session,
         value,
         httponly=True,
         samesite="Strict",
@@ -135,4 +135,9 @@ def set_cookie(response: Response, value: str) -> None:
 
 def clear_cookie(response: Response) -> None:
     """Remove the session cookie."""
-    response.delete_cookie(COOKIE, httponly=True, samesite="Strict")
+    response.delete_cookie(
+        cookie_names().session,
+        httponly=True,
+        samesite="Strict",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )

@@ -46,7 +46,9 @@ def test_create_refuses_a_self_chosen_codename(client: FlaskClient, instance: In
 def test_codename_never_in_cookie_or_database(client: FlaskClient, instance: Instance) -> None:
     codename = new_source(client)
     cookies = " ".join(
-        c.value for name in ("sid", "session", "lang") if (c := client.get_cookie(name))
+        c.value
+        for name in ("sid", "src-form", "src-lang", "lang")
+        if (c := client.get_cookie(name))
     )
     assert client.get_cookie("sid") is not None
     dump = "\n".join(
