@@ -190,6 +190,7 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
         "created_at": reply.created_at.isoformat(),
         "ciphertext_size": reply.ciphertext_size,
         "deleted_by_source": reply.deleted_by_source,
+        "source_could_not_open": reply.source_could_not_open,
     }
 
 
