@@ -86,7 +86,10 @@ class Shared:
     store_root: Path
     default_language: str = "th"
     max_upload_bytes: int = 500 * 1024 * 1024
+    # Secure (and `__Host-` named) cookies: by default in production, unless the site is an
+    # onion service, where Tor Browser is reached over plain http:// (decision 041).
     secure_cookies: bool = False
+    onion_service: bool = False
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,9 @@ def load(process: Process, environ: Mapping[str, str]) -> AnyConfig:
     kwargs: dict[str, Any] = {
         n: _convert(cls, _label(process, n), n, v, mode) for n, v in own.items()
     }
+    if "secure_cookies" not in kwargs:
+        production = mode is Mode.PRODUCTION
+        kwargs["secure_cookies"] = production and not kwargs.get("onion_service", False)
     config = cls(mode=mode, **kwargs)
     _check(config)
     return config

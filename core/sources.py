@@ -81,13 +81,18 @@ def _open_reply(blobs: BlobStore, reply: Reply, identity: Identity) -> ShownRepl
     try:
         return ShownReply(reply, _read_text(blobs, reply.blob_name, identity))
     except (CryptoError, StoreError, OSError) as exc:
-        # One bad reply must not take the whole page down; the log names no content.
+        # One bad reply must not take the whole page down. The desk is told through a flag on
+        # the reply's row (it shows on the case page and in the API); the log names no
+        # content and no case.
         log.warning("a reply could not be opened: %s", type(exc).__name__)
+        if not reply.source_could_not_open:
+            reply.source_could_not_open = True
         return ShownReply(reply, None)
 
 
 def cases_of(source: Source, blobs: BlobStore, identity: Identity) -> list[CaseView]:
-    """Return each of the source's cases with the replies they have not deleted."""
+    """Return each of the source's cases with the replies they have not deleted; flag (on
+    the row, committed with the request) every reply that could not be opened."""
     return [
         CaseView(
             case,

@@ -23,6 +23,7 @@ from journalist_interface import sessions, signin
 from journalist_interface.context import blobs, config, now, reviewer, sign_in
 from store.models import Case, CaseStatus, Conclusion, Reply, Submission
 from webcommon.db import db, mark_failed
+from webcommon.params import MAX_PAGE, arg_int
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 SPEC = Path(__file__).parent / "openapi.json"
@@ -123,10 +124,12 @@ def _case_json(case: Case, unread: int | None = None) -> dict[str, Any]:
 
 
 def _page_arg(name: str, default: int, high: int) -> int:
-    raw = request.args.get(name, str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= high:
+    if name not in request.args:
+        return default
+    value = arg_int(name, 1, high)
+    if value is None:
         raise BadRequest()
-    return int(raw)
+    return value
 
 
 @bp.get("/cases")
@@ -140,7 +143,7 @@ def list_cases() -> ResponseReturnValue:
             desk_ids=cases.desk_ids(reviewer()), status=CaseStatus(status) if status else None
         ),
         now().date(),
-        page=_page_arg("page", 1, 100_000),
+        page=_page_arg("page", 1, MAX_PAGE),
         per_page=_page_arg("per_page", 25, 100),
     )
     return jsonify(
@@ -187,6 +190,7 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
         "created_at": reply.created_at.isoformat(),
         "ciphertext_size": reply.ciphertext_size,
         "deleted_by_source": reply.deleted_by_source,
+        "source_could_not_open": reply.source_could_not_open,
     }
 
 

@@ -20,6 +20,7 @@ from journalist_interface.views_auth import bp as auth_bp
 from journalist_interface.views_cases import bp as cases_bp
 from webcommon.app import base_app
 from webcommon.branding import init_branding
+from webcommon.cookies import cookie_names
 from webcommon.db import db, init_db
 from webcommon.i18n import init_i18n
 
@@ -29,7 +30,7 @@ FORM_LIMIT = 1024 * 1024
 
 def create_app(config: ReviewerConfig) -> Flask:
     """Return the reviewer interface for this configuration."""
-    app = base_app(__name__, config)
+    app = base_app(__name__, config, "reviewer")
     app.config["MAX_CONTENT_LENGTH"] = FORM_LIMIT
     init_i18n(app)
     init_db(app, config.database_url)
@@ -65,7 +66,7 @@ def _require_sign_in() -> ResponseReturnValue | None:
         return None
     if request.blueprint == "api":  # the API authenticates with its own bearer tokens
         return None
-    row = sessions.find(db(), config(), request.cookies.get(sessions.COOKIE), now(), "web")
+    row = sessions.find(db(), config(), request.cookies.get(cookie_names().session), now(), "web")
     if row is None:
         return redirect(url_for("auth.login"), code=303)
     g.reviewer = row.reviewer

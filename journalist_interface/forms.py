@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     PasswordField,
     SelectField,
     StringField,
@@ -18,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from store.models import CaseStatus, Conclusion
+from webcommon.params import StrictIntegerField
 from webcommon.places import PROVINCES
 
 STATUS_LABELS = {
@@ -144,13 +144,13 @@ class SettingsForm(FlaskForm):
 
     organisation = StringField(_l("Organisation name"), validators=[Length(max=200)])
     accept_files = BooleanField(_l("Accept files from sources"))
-    upload_limit_mib = IntegerField(
+    upload_limit_mib = StrictIntegerField(
         _l("Upload limit per submission (MiB)"), validators=[NumberRange(1, 2048)]
     )
-    min_message_length = IntegerField(
+    min_message_length = StrictIntegerField(
         _l("Minimum length of a first message (characters)"), validators=[NumberRange(0, 5000)]
     )
-    retention_days = IntegerField(
+    retention_days = StrictIntegerField(
         _l("Delete closed cases after (days, 0 = never)"), validators=[NumberRange(0, 36500)]
     )
     default_language = SelectField(

@@ -11,8 +11,6 @@ from config import ReviewerConfig
 from crypto import session_seal
 from store.models import Reviewer, ReviewerSession
 
-COOKIE = "rsid"
-
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -26,6 +26,7 @@ from journalist_interface.forms import ActionForm, DeskForm, NewReviewerForm, Se
 from store.models import AuditEvent, Desk, Reviewer
 from webcommon.branding import MAX_LOGO_BYTES, is_png
 from webcommon.db import db
+from webcommon.params import page_arg
 from webcommon.uploads import FilePart, MemorySink, parse
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -203,7 +204,7 @@ def upload_logo() -> ResponseReturnValue:
 @bp.get("/audit")
 @admin_only
 def audit() -> ResponseReturnValue:
-    page = max(1, int(request.args.get("page", "1") or 1))
+    page = page_arg()
     events = (
         db()
         .scalars(

@@ -19,6 +19,7 @@ from core.errors import Invalid
 from journalist_interface import sessions, signin
 from journalist_interface.context import config, hasher, reviewer, sign_in
 from journalist_interface.forms import ActionForm, SignInForm
+from webcommon.cookies import cookie_names
 from webcommon.db import db
 
 bp = Blueprint("auth", __name__)
@@ -26,7 +27,7 @@ bp = Blueprint("auth", __name__)
 
 def _cookie(response: ResponseReturnValue, value: str) -> None:
     response.set_cookie(  # type: ignore[union-attr]
-        sessions.COOKIE,
+        cookie_names().session,
         value,
         httponly=True,
         samesite="Strict",
@@ -58,10 +59,12 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return redirect(url_for("cases.inbox"), code=303)
-    sessions.end(db(), request.cookies.get(sessions.COOKIE))
+    sessions.end(db(), request.cookies.get(cookie_names().session))
     record(db(), reviewer(), Action.LOGOUT)
     response = make_response(redirect(url_for("auth.login"), code=303))
-    response.delete_cookie(sessions.COOKIE, httponly=True, samesite="Strict")
+    response.delete_cookie(
+        cookie_names().session, httponly=True, samesite="Strict", secure=config().secure_cookies
+    )
     return response
 
 
@@ -82,5 +85,7 @@ def account() -> ResponseReturnValue:
     response = make_response(
         render_template("reviewer/new_passphrase.html", passphrase=new.passphrase)
     )
-    response.delete_cookie(sessions.COOKIE, httponly=True, samesite="Strict")
+    response.delete_cookie(
+        cookie_names().session, httponly=True, samesite="Strict", secure=config().secure_cookies
+    )
     return response

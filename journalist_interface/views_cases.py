@@ -38,6 +38,7 @@ from journalist_interface.forms import (
 from store.models import Case, CaseStatus, Conclusion, Reply, Reviewer, Submission
 from webcommon.db import db
 from webcommon.i18n import current_language
+from webcommon.params import arg_int, page_arg
 from webcommon.places import BY_CODE
 
 bp = Blueprint("cases", __name__)
@@ -47,28 +48,23 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _int(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.get("/")
 def inbox() -> ResponseReturnValue:
     me = reviewer()
     mine = cases.desk_ids(me)
-    desk = _int("desk")
+    desk = arg_int("desk")
     status = request.args.get("status", "")
     assignee = request.args.get("assignee", "")
     f = InboxFilter(
         desk_ids=[desk] if desk in mine else mine,
         status=CaseStatus(status) if status in set(CaseStatus) else None,
-        assignee_id=me.id if assignee == "me" else (int(assignee) if assignee.isdigit() else None),
+        assignee_id=me.id if assignee == "me" else arg_int("assignee"),
         unassigned=assignee == "none",
         overdue=request.args.get("overdue") == "1",
         starred=request.args.get("starred") == "1",
         sort=request.args.get("sort", "activity"),
     )
-    page = inbox_query(db(), f, _today(), page=_int("page") or 1)
+    page = inbox_query(db(), f, _today(), page=page_arg())
     return render_template(
         "reviewer/inbox.html",
         page=page,

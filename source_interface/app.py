@@ -21,7 +21,7 @@ FORM_LIMIT = 1024 * 1024
 
 def create_app(config: SourceConfig) -> Flask:
     """Return the source interface for this configuration."""
-    app = base_app(__name__, config)
+    app = base_app(__name__, config, "source")
     app.config["MAX_CONTENT_LENGTH"] = FORM_LIMIT
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # a tip can take hours to write over Tor
     init_i18n(app)

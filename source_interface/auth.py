@@ -23,8 +23,8 @@ from crypto.codename import normalize
 from crypto.errors import CryptoError
 from crypto.keys import Identity
 from store.models import Source, SourceSession
+from webcommon.cookies import cookie_names
 
-COOKIE = "sid"
 EXPIRY_STEP = dt.timedelta(minutes=10)
 
 
@@ -44,8 +44,10 @@ def codename_proof(secret: bytes, codename: str) -> str:
 
 
 def proof_matches(secret: bytes, codename: str, proof: str) -> bool:
-    """Check a codename proof in constant time."""
-    return hmac.compare_digest(codename_proof(secret, codename), proof)
+    """Check a codename proof in constant time (as bytes: compare_digest refuses a str with
+    non-ASCII characters, and the proof comes from the form)."""
+    expected = codename_proof(secret, codename).encode("ascii")
+    return hmac.compare_digest(expected, proof.encode("utf-8", "replace"))
 
 
 def _now() -> dt.datetime:
@@ -74,12 +76,12 @@ def start(db: Session, config: SourceConfig, source: Source, reply_identity: Ide
 
 
 def _token() -> bytes | None:
-    return session_seal.decode_token(request.cookies.get(COOKIE))
+    return session_seal.decode_token(request.cookies.get(cookie_names().session))
 
 
 def has_cookie() -> bool:
     """Say whether the request carries a session cookie (valid or not)."""
-    return COOKIE in request.cookies
+    return cookie_names().session in request.cookies
 
 
 def current(db: Session, config: SourceConfig) -> SignedIn | None:
@@ -123,7 +125,7 @@ def purge_expired(db: Session) -> None:
 def set_cookie(response: Response, value: str) -> None:
     """Set the session cookie: HttpOnly, SameSite=Strict, no expiry (gone with the browser)."""
     response.set_cookie(
-        COOKIE,
+        cookie_names().session,
         value,
         httponly=True,
         samesite="Strict",
@@ -133,4 +135,9 @@ def set_cookie(response: Response, value: str) -> None:
 
 def clear_cookie(response: Response) -> None:
     """Remove the session cookie."""
-    response.delete_cookie(COOKIE, httponly=True, samesite="Strict")
+    response.delete_cookie(
+        cookie_names().session,
+        httponly=True,
+        samesite="Strict",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )

@@ -156,8 +156,10 @@ def _render_lookup(form: TipForm, status: int = 200, **extra: Any) -> tuple[str,
         form=form,
         cases=sources.cases_of(signed.source, _blobs(), signed.reply_identity),
         explanations=EXPLANATIONS,
-        reply_form=ReplyDeleteForm(),
-        logout_form=LogoutForm(),
+        # formdata=None: these only carry a CSRF token; they must never parse this request's
+        # body (on /submit it is a streamed upload, maybe one not to be read at all).
+        reply_form=ReplyDeleteForm(formdata=None),
+        logout_form=LogoutForm(formdata=None),
         **extra,
     ), status
 
@@ -201,11 +203,16 @@ def submit() -> tuple[str, int]:
     request.max_content_length = 1 << 62
     # The operator's configured limit is a ceiling; admins may set a lower one.
     limit = min(_config().max_upload_bytes, rules.upload_limit_mib * 1024 * 1024)
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        # Said up front: answer at once, without waiting for (or reading) a byte of the body.
+        form = TipForm(desks=_desk_choices(list(desks.values())))
+        return _render_lookup(form, 413, refused_unread=True, limit_mib=-(-limit // (1024 * 1024)))
     reader = uploads.LimitedReader(request.stream, limit)
     try:
         fields, files = uploads.parse(reader, request.content_type or "", open_sink)
     except uploads.UploadTooLarge as exc:
-        _drain(limit)
+        _drain()
         form = TipForm(formdata=exc.fields, desks=_desk_choices(list(desks.values())))
         return _render_lookup(form, 413, too_large=True)
     check_csrf(fields)
@@ -248,13 +255,17 @@ def submit() -> tuple[str, int]:
     return render_template("source/submitted.html"), 200
 
 
-def _drain(limit: int) -> None:
-    """Read and drop the rest of an over-limit body, so the browser gets to show our page."""
-    length = request.content_length or 0
-    if length > 2 * limit:
-        return  # not worth the wait; the connection is closed instead
-    while request.stream.read(64 * 1024):
-        pass
+# How much of an over-limit body (sent without a Content-Length: browsers always send one)
+# is read and dropped before answering; past it the server closes the connection.
+DRAIN_BYTES = 1024 * 1024
+
+
+def _drain() -> None:
+    """Read and drop a bounded part of the rest of an over-limit body, so that a client still
+    sending gets to read our page; never read for as long as a client cares to send."""
+    left = DRAIN_BYTES
+    while left > 0 and (chunk := request.stream.read(min(64 * 1024, left))):
+        left -= len(chunk)
 
 
 @bp.post("/replies/<id:reply_id>/delete")

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -213,6 +214,11 @@ class Reply(Base):
     ciphertext_size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     deleted_by_source: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the source's page could not open it (a client encrypted it to the wrong key, or
+    # the blob is damaged): the desk sees it and can send it again. A flag, no content.
+    source_could_not_open: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     case: Mapped[Case] = relationship(back_populates="replies")
     reviewer: Mapped[Reviewer | None] = relationship()
 

@@ -34,7 +34,7 @@ def pages(app: Flask, paths: list[str]) -> dict[str, Any]:
     client = app.test_client()
     for path in paths:
         for lang in ("th", "en"):
-            client.set_cookie("lang", lang)
+            client.set_cookie(app.extensions["westrong_cookie_names"].language, lang)
             response = client.get(path)
             found[f"{path} {lang}"] = [response.status_code, response.get_data(as_text=True)]
     return found

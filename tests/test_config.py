@@ -159,3 +159,14 @@ def test_unreadable_or_invalid_file(tmp_path: Path) -> None:
     bad.write_text("= nope")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_source_config(env(config=str(bad)))
+
+
+def test_cookies_are_secure_by_default_in_production_unless_an_onion_service() -> None:
+    production = {"mode": "production", "source_kdf_mem": str(256 * 1024 * 1024)}
+    assert load_source_config(env(**production)).secure_cookies is True
+    assert load_source_config(env(**production, onion_service="true")).secure_cookies is False
+    # The operator's explicit word wins.
+    assert load_source_config(env(**production, secure_cookies="false")).secure_cookies is False
+    assert load_source_config(env(mode="development")).secure_cookies is False
+    with pytest.raises(ConfigError, match="true or false"):
+        load_source_config(env(onion_service="y"))

@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 from config import ReviewerConfig, SourceConfig
 from core.errors import Conflict, Invalid, NotFound
 from store.blobs import BlobStore
+from webcommon.cookies import init_cookies
 from webcommon.db import mark_failed
 from webcommon.headers import add_security_headers
 from webcommon.requests import NoSpoolRequest
@@ -40,7 +41,7 @@ WebConfig = SourceConfig | ReviewerConfig
 CORE_ERRORS: dict[type[Exception], int] = {NotFound: 404, Invalid: 400, Conflict: 409}
 
 
-def base_app(import_name: str, config: WebConfig) -> Flask:
+def base_app(import_name: str, config: WebConfig, app_name: str) -> Flask:
     """Build a Flask app with the shared security defaults; the interface adds its views."""
     app = Flask(import_name)
     app.request_class = NoSpoolRequest
@@ -52,6 +53,7 @@ def base_app(import_name: str, config: WebConfig) -> Flask:
         SESSION_COOKIE_SECURE=config.secure_cookies,
         MAX_CONTENT_LENGTH=config.max_upload_bytes,
     )
+    init_cookies(app, app_name, config.secure_cookies)
     app.extensions["westrong_config"] = config
     app.extensions["westrong_blobs"] = BlobStore(config.store_root)
     app.register_blueprint(shared)

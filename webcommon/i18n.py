@@ -14,13 +14,14 @@ from flask import Flask, current_app, redirect, request
 from flask_babel import Babel, get_locale
 from werkzeug.wrappers import Response
 
+from webcommon.cookies import cookie_names
+
 LANGUAGES = ("th", "en")
-COOKIE = "lang"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
 def _select() -> str:
-    chosen = request.cookies.get(COOKIE, "")
+    chosen = request.cookies.get(cookie_names().language, "")
     if chosen in LANGUAGES:
         return chosen
     from webcommon.settings import current
@@ -64,7 +65,7 @@ def switch_language(code: str) -> Response:
     if code in LANGUAGES:
         cfg = current_app.config
         response.set_cookie(
-            COOKIE,
+            cookie_names().language,
             code,
             httponly=True,
             samesite="Strict",

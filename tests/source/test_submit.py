@@ -174,12 +174,42 @@ def test_over_the_limit_keeps_nothing_and_returns_what_was_typed(
     client = small_limit_instance.app.test_client()
     new_source(client)
     data = submit_data(client, agency="กรมป่าไม้", fh=[(io.BytesIO(PDF), "a.pdf")])
-    response = client.post("/submit", data=data, content_type="multipart/form-data")
+    # Sent without a Content-Length (chunked): the limit shows only while reading.
+    boundary, body = encode_multipart(MultiDict(_files(data)))
+    response = client.post(
+        "/submit",
+        input_stream=io.BytesIO(body),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 413
     assert "กรมป่าไม้" in page
     assert counts(small_limit_instance) == (0, 0)
     assert leftovers(small_limit_instance) == []
+
+
+def _files(data: dict[str, object]) -> list[tuple[str, object]]:
+    pairs: list[tuple[str, object]] = []
+    for key, value in data.items():
+        for one in value if isinstance(value, list) else [value]:
+            if isinstance(one, tuple):
+                one = FileStorage(one[0], filename=one[1], content_type="application/pdf")
+            pairs.append((key, one))
+    return pairs
+
+
+def test_a_declared_over_limit_body_is_refused_unread(small_limit_instance: Instance) -> None:
+    client = small_limit_instance.app.test_client()
+    new_source(client)
+    data = submit_data(client, agency="กรมป่าไม้", fh=[(io.BytesIO(PDF), "a.pdf")])
+    response = client.post("/submit", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "none of it was received" in response.get_data(as_text=True) or (
+        "ไม่ได้รับ" in response.get_data(as_text=True)
+    )
+    assert counts(small_limit_instance) == (0, 0)
 
 
 def test_interrupted_upload_leaves_nothing(client: FlaskClient, instance: Instance) -> None:

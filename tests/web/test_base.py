@@ -106,3 +106,41 @@ def test_server_logs_no_address_agent_or_query(
     assert "GET / 200" in text
     for leaked in ("127.0.0.1", "Mozilla", "example.org", "brave", "codename"):
         assert leaked not in text
+
+
+def test_each_app_has_its_own_cookie_names(migrated: InstanceConfigs) -> None:
+    import journalist_interface
+    import source_interface
+    from webcommon.cookies import CookieNames
+
+    plain = [
+        source_interface.create_app(migrated.source),
+        journalist_interface.create_app(migrated.reviewer),
+    ]
+    secure_configs = migrated.with_(secure_cookies="true")
+    secure = [
+        source_interface.create_app(secure_configs.source),
+        journalist_interface.create_app(secure_configs.reviewer),
+    ]
+    for apps in (plain, secure):
+        names: list[CookieNames] = [a.extensions["westrong_cookie_names"] for a in apps]
+        every = [n for one in names for n in (one.session, one.form, one.language)]
+        assert len(set(every)) == len(every)  # no name shared between or within the apps
+        assert all(
+            a.config["SESSION_COOKIE_NAME"] == n.form for a, n in zip(apps, names, strict=True)
+        )
+    for app in secure:
+        names_ = app.extensions["westrong_cookie_names"]
+        assert all(n.startswith("__Host-") for n in (names_.session, names_.form))
+        # What the browser gets: Secure, Path=/, no Domain (the __Host- rules).
+        with app.test_request_context("/", base_url="https://drop.example"):
+            from flask import make_response, session
+
+            session["x"] = 1
+            response = make_response("")
+            app.session_interface.save_session(app, session, response)
+            header = response.headers["Set-Cookie"]
+        assert header.startswith(f"{names_.form}=")
+        assert "Secure" in header
+        assert "Path=/" in header
+        assert "Domain" not in header
