@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from store.models import AuditEvent, Reviewer
+from store.models import AuditEvent, Case, Reviewer
 
 
 class Action(StrEnum):
@@ -43,16 +43,19 @@ def record(
     session: Session,
     actor: Reviewer | None,
     action: Action,
-    case_designation: str | None = None,
+    case: Case | None = None,
     detail: str = "",
 ) -> None:
-    """Append an audit event (`actor` None: the command line or a scheduled job)."""
+    """Append an audit event (`actor` None: the command line or a scheduled job).
+
+    A case is named by its random audit reference, never its designation: once the case is
+    deleted, nothing in the log can be matched with what anyone wrote down about it."""
     session.add(
         AuditEvent(
             at=dt.datetime.now(dt.UTC),
             reviewer_id=actor.id if actor else None,
             action=action.value,
-            case_designation=case_designation,
+            case_ref=case.audit_ref if case is not None else None,
             detail=detail,
         )
     )

@@ -23,7 +23,7 @@ from core.audit import Action, record
 from core.errors import Conflict, Invalid
 from journalist_interface.context import admin_only, config, hasher, reviewer
 from journalist_interface.forms import ActionForm, DeskForm, NewReviewerForm, SettingsForm
-from store.models import AuditEvent, Desk, Reviewer
+from store.models import AuditEvent, Case, Desk, Reviewer
 from webcommon.branding import MAX_LOGO_BYTES, is_png
 from webcommon.db import db
 from webcommon.uploads import FilePart, MemorySink, parse
@@ -215,4 +215,9 @@ def audit() -> ResponseReturnValue:
         .all()
     )
     names = dict(db().execute(select(Reviewer.id, Reviewer.username)).tuples().all())
-    return render_template("reviewer/admin_audit.html", events=events, names=names, page=page)
+    refs = {e.case_ref for e in events if e.case_ref}
+    living = select(Case.audit_ref, Case.designation).where(Case.audit_ref.in_(refs))
+    designations = dict(db().execute(living).tuples().all())
+    return render_template(
+        "reviewer/admin_audit.html", events=events, names=names, cases=designations, page=page
+    )

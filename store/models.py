@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 
 from sqlalchemy import (
     Boolean,
@@ -73,6 +74,11 @@ class SubmissionKind(enum.StrEnum):
 def _enum(cls: type[enum.Enum]) -> Enum:
     # Stored as plain strings with a CHECK, portable across SQLite and PostgreSQL.
     return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+def new_audit_ref() -> str:
+    """Return a fresh random audit reference for a case."""
+    return secrets.token_hex(8)
 
 
 reviewer_desks = Table(
@@ -155,6 +161,9 @@ class Case(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     desk_id: Mapped[int] = mapped_column(ForeignKey("desks.id", ondelete="RESTRICT"))
     designation: Mapped[str] = mapped_column(String(100), unique=True)
+    # What the audit log calls the case: random, unrelated to the designation, so a deleted
+    # case's audit rows keep no name anyone could look up.
+    audit_ref: Mapped[str] = mapped_column(String(32), unique=True, default=new_audit_ref)
     # The case's own day-precision activity (its submissions), not the source's sign-ins.
     last_activity_on: Mapped[dt.date] = mapped_column(Date)
     # Case workflow, all reviewer-written metadata; none of it is what the source wrote.
@@ -244,8 +253,9 @@ class AuditEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(64))
-    # The designation, not a foreign key: the record outlives a deleted case.
-    case_designation: Mapped[str | None] = mapped_column(String(100))
+    # The case's audit_ref, not a foreign key: the record outlives a deleted case, and says
+    # nothing of it once the case is gone.
+    case_ref: Mapped[str | None] = mapped_column(String(32), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
