@@ -20,6 +20,7 @@ from store.models import Reviewer
 from webcommon.app import current_blobs, current_config
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 blobs = current_blobs
@@ -49,16 +50,22 @@ def reviewer() -> Reviewer:
     return value
 
 
+def gated(work: Callable[[], T]) -> T:
+    """Run a passphrase check (about 64 MiB of Argon2) through the sign-in gate, the one
+    bound for every such check in this process; BusyError (a 503 page) past it."""
+    gate: Gate = current_app.extensions["westrong_signin_gate"]
+    return gate.run(work)
+
+
 def sign_in(db: Session, username: str, passphrase: str, code: str, kind: str) -> str:
     """Check the three factors through the sign-in gate; audit; return a new session token.
 
     Raise signin.SignInError (after auditing the failure) when they do not match.
     """
     extensions = current_app.extensions
-    gate: Gate = extensions["westrong_signin_gate"]
     moment = now()
     try:
-        who = gate.run(
+        who = gated(
             lambda: signin.sign_in(
                 db,
                 username,

@@ -17,7 +17,7 @@ from core import accounts
 from core.audit import Action, record
 from core.errors import Invalid
 from journalist_interface import sessions, signin
-from journalist_interface.context import config, hasher, reviewer, sign_in
+from journalist_interface.context import config, gated, hasher, reviewer, sign_in
 from journalist_interface.forms import ActionForm, SignInForm
 from webcommon.db import db
 
@@ -75,7 +75,7 @@ def account() -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return render_template("reviewer/account.html", form=form), 400
     try:
-        new = accounts.change_own_passphrase(db(), hasher(), reviewer(), current)
+        new = gated(lambda: accounts.change_own_passphrase(db(), hasher(), reviewer(), current))
     except Invalid:
         return render_template("reviewer/account.html", form=form, wrong=True), 401
     g.pop("reviewer", None)
