@@ -106,8 +106,18 @@ def mark_seen(reviewer: Reviewer, items: list[Submission]) -> None:
             item.seen_by.append(reviewer)
 
 
-def record_download(session: Session, actor: Reviewer, case: Case, item: Submission) -> None:
-    """Mark one submission seen and audit its download."""
+def record_view(session: Session, actor: Reviewer, case: Case) -> None:
+    """Audit that a reviewer opened a case (its page, or its record through the API)."""
+    record(session, actor, Action.CASE_VIEWED, case)
+
+
+def record_download(
+    session: Session, actor: Reviewer, case: Case, item: Submission | Reply
+) -> None:
+    """Audit the download of a submission (marking it seen) or of a reply."""
+    if isinstance(item, Reply):
+        record(session, actor, Action.DOWNLOAD, case, f"reply #{item.id}")
+        return
     mark_seen(actor, [item])
     record(session, actor, Action.DOWNLOAD, case, f"#{item.id}")
 

@@ -214,10 +214,9 @@ def audit() -> ResponseReturnValue:
         )
         .all()
     )
-    names = dict(db().execute(select(Reviewer.id, Reviewer.username)).tuples().all())
     refs = {e.case_ref for e in events if e.case_ref}
     living = select(Case.audit_ref, Case.designation).where(Case.audit_ref.in_(refs))
     designations = dict(db().execute(living).tuples().all())
     return render_template(
-        "reviewer/admin_audit.html", events=events, names=names, cases=designations, page=page
+        "reviewer/admin_audit.html", events=events, cases=designations, page=page
     )

@@ -244,19 +244,40 @@ class Reviewer(Base):
     desks: Mapped[list[Desk]] = relationship(secondary=reviewer_desks, back_populates="reviewers")
 
 
+AUDIT_GENESIS = "0" * 64  # the "previous hash" of the first audit row
+
+
 class AuditEvent(Base):
-    """An append-only record of a reviewer's action: who, what, which case, when; no content."""
+    """An append-only record of a reviewer's action: who, what, which case, when; no content.
+
+    The database refuses UPDATE and DELETE on this table (triggers, migration 0005); each row
+    chains to the one before by `row_hash` (core/audit.py)."""
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id", ondelete="SET NULL"))
+    # No foreign key: deleting the account must not touch (or be refused by) the log.
+    reviewer_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str | None] = mapped_column(String(64))  # the username at the time
     action: Mapped[str] = mapped_column(String(64))
     # The case's audit_ref, not a foreign key: the record outlives a deleted case, and says
     # nothing of it once the case is gone.
     case_ref: Mapped[str | None] = mapped_column(String(32), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The audit chain's end: the last row's hash and the number of rows (one row, id 1).
+    Appending locks it, which orders concurrent writers; `verify` compares it with the chain,
+    so removing the newest rows shows too."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default=AUDIT_GENESIS)
 
 
 class SourceSession(Base):
