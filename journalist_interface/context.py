@@ -50,6 +50,11 @@ def reviewer() -> Reviewer:
     return value
 
 
+def totp_secret(person: Reviewer) -> str:
+    """Return a reviewer's TOTP secret as the authenticator app holds it."""
+    return person.totp_secret
+
+
 def gated(work: Callable[[], T]) -> T:
     """Run a passphrase check (about 64 MiB of Argon2) through the sign-in gate, the one
     bound for every such check in this process; BusyError (a 503 page) past it."""

@@ -21,7 +21,16 @@ from core import desks as desk_cases
 from core import settings as instance_settings
 from core.audit import Action, record
 from core.errors import Conflict, Invalid
-from journalist_interface.context import admin_only, config, hasher, reviewer
+from journalist_interface import reauth
+from journalist_interface.context import (
+    admin_only,
+    config,
+    gated,
+    hasher,
+    now,
+    reviewer,
+    totp_secret,
+)
 from journalist_interface.forms import ActionForm, DeskForm, NewReviewerForm, SettingsForm
 from store.models import AuditEvent, Case, Desk, Reviewer
 from webcommon.branding import MAX_LOGO_BYTES, is_png
@@ -128,27 +137,38 @@ def delete_reviewer(reviewer_id: int) -> ResponseReturnValue:
 @admin_only
 def desks() -> ResponseReturnValue:
     form = DeskForm()
-    bad_recipients = False
+    bad_recipients = reauth_failed = False
     if request.method == "POST" and form.validate_on_submit():
-        lines = (form.recipients.data or "").splitlines()
+        slug, lines = form.slug.data or "", (form.recipients.data or "").splitlines()
         try:
-            desk_cases.save(
-                db(),
-                reviewer(),
-                form.slug.data or "",
-                form.name_th.data or "",
-                form.name_en.data or "",
-                lines,
-            )
+            needed = desk_cases.changes_recipients(db(), slug, lines)
+            confirmed = needed and _reauthenticate(form.passphrase.data, form.code.data)
+            if needed and not confirmed:
+                reauth_failed = True
+            else:
+                names = (form.name_th.data or "", form.name_en.data or "")
+                desk_cases.save(db(), reviewer(), slug, *names, lines, reauthenticated=confirmed)
+                return redirect(url_for("admin.desks"), code=303)
         except Invalid:
             bad_recipients = True
-        else:
-            return redirect(url_for("admin.desks"), code=303)
     all_desks = db().scalars(select(Desk).order_by(Desk.slug)).all()
-    status = 400 if request.method == "POST" else 200
+    status = (401 if reauth_failed else 400) if request.method == "POST" else 200
     return render_template(
-        "reviewer/admin_desks.html", form=form, desks=all_desks, bad_recipients=bad_recipients
+        "reviewer/admin_desks.html",
+        form=form,
+        desks=all_desks,
+        bad_recipients=bad_recipients,
+        reauth_failed=reauth_failed,
     ), status
+
+
+def _reauthenticate(passphrase: str | None, code: str | None) -> bool:
+    me = reviewer()
+    return gated(
+        lambda: reauth.confirm(
+            db(), me, passphrase or "", code or "", now(), hasher(), totp_secret(me)
+        )
+    )
 
 
 def _settings() -> instance_settings.Settings:

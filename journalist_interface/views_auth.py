@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     g,
     make_response,
     redirect,
@@ -13,9 +14,9 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from core import accounts
+from core import accounts, desks
 from core.audit import Action, record
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from journalist_interface import sessions, signin
 from journalist_interface.context import config, gated, hasher, reviewer, sign_in
 from journalist_interface.forms import ActionForm, SignInForm
@@ -84,3 +85,23 @@ def account() -> ResponseReturnValue:
     )
     response.delete_cookie(sessions.COOKIE, httponly=True, samesite="Strict")
     return response
+
+
+@bp.get("/notices")
+def notices() -> ResponseReturnValue:
+    """A desk's recipients changed: show old and new fingerprints until acknowledged."""
+    pending = desks.notices_for(db(), reviewer())
+    if not pending:
+        return redirect(url_for("cases.inbox"), code=303)
+    return render_template("reviewer/notices.html", notices=pending, form=ActionForm())
+
+
+@bp.post("/notices/<id:notice_id>/acknowledge")
+def acknowledge_notice(notice_id: int) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        desks.acknowledge(db(), reviewer(), notice_id)
+    except NotFound:
+        abort(404)
+    return redirect(url_for("auth.notices"), code=303)

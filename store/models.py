@@ -280,6 +280,24 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64), default=AUDIT_GENESIS)
 
 
+class DeskKeyNotice(Base):
+    """A desk's recipients changed: shown to one member of the desk at every page until they
+    acknowledge it (then deleted), with the old and new fingerprints to compare aloud."""
+
+    __tablename__ = "desk_key_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("reviewers.id", ondelete="CASCADE"), index=True
+    )
+    desk_id: Mapped[int] = mapped_column(ForeignKey("desks.id", ondelete="CASCADE"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_by: Mapped[str | None] = mapped_column(String(64))  # None: the command line
+    old_fingerprints: Mapped[str] = mapped_column(Text)  # one per line
+    new_fingerprints: Mapped[str] = mapped_column(Text)
+    desk: Mapped[Desk] = relationship()
+
+
 class SourceSession(Base):
     """A signed-in source: found by the hash of a cookie token; holds the reply secret key
     sealed under a key derived from that token, so neither the row nor the cookie alone

@@ -55,6 +55,7 @@ def test_upgrade_names_cases_by_reference_and_chains_the_log(populated: Engine) 
             text("SELECT id, actor, reviewer_id, case_ref, detail FROM audit_events ORDER BY id")
         ).all()
     assert len(ref) == 16
+    assert "desk_key_notices" in inspect(populated).get_table_names()
     assert [(e.id, e.actor, e.reviewer_id) for e in events] == [
         (1, "nok", 1),
         (2, "nok", 1),
@@ -94,6 +95,7 @@ def test_downgrade_brings_the_old_shape_back(populated: Engine) -> None:
     ]
     tables = inspect(populated).get_table_names()
     assert "audit_head" not in tables
+    assert "desk_key_notices" not in tables
     assert "audit_ref" not in {c["name"] for c in inspect(populated).get_columns("cases")}
     foreign = inspect(populated).get_foreign_keys("audit_events")
     assert [f["referred_table"] for f in foreign] == ["reviewers"]

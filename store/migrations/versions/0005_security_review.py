@@ -10,13 +10,15 @@ Upgrade:
 - the audit log keeps the actor's username (filled from the reviewers that still exist), loses
   its foreign key to reviewers (deleting one must not touch the log), gets the hash chain over
   the existing rows and its head row, and triggers that refuse UPDATE and DELETE (and, on
-  PostgreSQL, TRUNCATE).
+  PostgreSQL, TRUNCATE);
+- `desk_key_notices`: a desk's recipients change, waiting for each member's acknowledgement.
 
 A later migration that rebuilds `audit_events` in SQLite's batch mode drops its triggers with
 the old table: it must create them again (tests/store/test_audit_log.py checks them at head).
 
-Downgrade: the triggers, the chain and the actor column go; the audit log gets designations
-back for the cases that still exist; rows of deleted cases keep no name.
+Downgrade: the notices go (the changes stay in the audit log); the triggers, the chain and
+the actor column go; the audit log gets designations back for the cases that still exist;
+rows of deleted cases keep no name.
 """
 
 import datetime as dt
@@ -64,10 +66,12 @@ def upgrade() -> None:
     """Apply every schema change of the security review."""
     _upgrade_audit_refs()
     _upgrade_audit_chain()
+    _upgrade_desk_notices()
 
 
 def downgrade() -> None:
     """Undo them, in the reverse order."""
+    _downgrade_desk_notices()
     _downgrade_audit_chain()
     _downgrade_audit_refs()
 
@@ -219,3 +223,37 @@ def _downgrade_audit_refs() -> None:
     with op.batch_alter_table("cases") as batch_op:
         batch_op.drop_constraint(op.f("uq_cases_audit_ref"), type_="unique")
         batch_op.drop_column("audit_ref")
+
+
+def _upgrade_desk_notices() -> None:
+    op.create_table(
+        "desk_key_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("reviewer_id", sa.Integer(), nullable=False),
+        sa.Column("desk_id", sa.Integer(), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changed_by", sa.String(length=64), nullable=True),
+        sa.Column("old_fingerprints", sa.Text(), nullable=False),
+        sa.Column("new_fingerprints", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["reviewer_id"],
+            ["reviewers.id"],
+            name=op.f("fk_desk_key_notices_reviewer_id_reviewers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["desk_id"],
+            ["desks.id"],
+            name=op.f("fk_desk_key_notices_desk_id_desks"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_desk_key_notices")),
+    )
+    op.create_index(
+        op.f("ix_desk_key_notices_reviewer_id"), "desk_key_notices", ["reviewer_id"], unique=False
+    )
+
+
+def _downgrade_desk_notices() -> None:
+    op.drop_index(op.f("ix_desk_key_notices_reviewer_id"), table_name="desk_key_notices")
+    op.drop_table("desk_key_notices")
