@@ -14,6 +14,7 @@ from werkzeug.exceptions import Forbidden
 
 from config import ReviewerConfig
 from core.audit import Action, record
+from crypto import totp_seal
 from crypto.gate import Gate
 from journalist_interface import sessions, signin
 from store.models import Reviewer
@@ -51,8 +52,14 @@ def reviewer() -> Reviewer:
 
 
 def totp_secret(person: Reviewer) -> str:
-    """Return a reviewer's TOTP secret as the authenticator app holds it."""
-    return person.totp_secret
+    """Return a reviewer's TOTP secret as the authenticator app holds it (opened with this
+    process's TOTP key; TotpSealError if it does not open)."""
+    return totp_seal.open_sealed(config().totp_key, person.totp_secret)
+
+
+def totp_public_key() -> str:
+    """Return the public half that seals new TOTP secrets."""
+    return totp_seal.public_key(config().totp_key)
 
 
 def gated(work: Callable[[], T]) -> T:
@@ -80,6 +87,7 @@ def sign_in(db: Session, username: str, passphrase: str, code: str, kind: str) -
                 extensions["westrong_dummy_hash"],
                 extensions["westrong_unknown_accounts"],
                 hasher(),
+                config().totp_key,
             )
         )
     except signin.SignInError as failed:

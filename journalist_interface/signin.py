@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 from crypto import passphrase as passphrases
+from crypto import totp_seal
 from crypto.errors import PassphraseMismatchError
 from store import repository as repo
 from store.models import Reviewer
@@ -88,6 +89,7 @@ def sign_in(
     dummy_hash: str,
     unknown: UnknownAccounts,
     hasher: PasswordHasher,
+    totp_key: bytes,
 ) -> Reviewer:
     """Check the three factors; return the reviewer or raise SignInError (the caller commits)."""
     account = repo.reviewer_by_username(db, username.strip())
@@ -108,7 +110,8 @@ def sign_in(
         raise SignInError(locked_until, account)
     counter = None
     if good_passphrase and reviewer is not None:
-        counter = totp_counter(reviewer.totp_secret, code, now, reviewer.last_totp_counter)
+        secret = totp_seal.open_sealed(totp_key, reviewer.totp_secret)  # only this process can
+        counter = totp_counter(secret, code, now, reviewer.last_totp_counter)
     if reviewer is None or counter is None:
         raise SignInError(_fail(reviewer, state, now), account)
     reviewer.failed_logins = 0

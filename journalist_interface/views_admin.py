@@ -29,6 +29,7 @@ from journalist_interface.context import (
     hasher,
     now,
     reviewer,
+    totp_public_key,
     totp_secret,
 )
 from journalist_interface.forms import ActionForm, DeskForm, NewReviewerForm, SettingsForm
@@ -70,6 +71,7 @@ def reviewers() -> ResponseReturnValue:
                 form.username.data or "",
                 bool(form.is_admin.data),
                 chosen,
+                totp_public_key(),
             )
         except (Conflict, Invalid):
             form.username.errors = [*form.username.errors, "taken"]
@@ -107,7 +109,7 @@ def reviewer_action(reviewer_id: int, what: str) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     if what == "reset-2fa":
-        new = accounts.reset_2fa(db(), reviewer(), person)
+        new = accounts.reset_2fa(db(), reviewer(), person, totp_public_key())
         shown = _enrolment(person.username, new.totp_secret or "")
         return render_template("reviewer/credentials.html", **shown)
     if what == "reset-passphrase":

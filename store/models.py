@@ -234,7 +234,8 @@ class Reviewer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     passphrase_hash: Mapped[str] = mapped_column(String(200))
-    totp_secret: Mapped[str] = mapped_column(String(64))
+    # Sealed to the reviewer interface's TOTP key (crypto/totp_seal.py), never in the clear.
+    totp_secret: Mapped[str] = mapped_column(String(200))
     last_totp_counter: Mapped[int | None] = mapped_column(Integer)  # refuses a reused code
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -11,14 +11,18 @@ Upgrade:
   its foreign key to reviewers (deleting one must not touch the log), gets the hash chain over
   the existing rows and its head row, and triggers that refuse UPDATE and DELETE (and, on
   PostgreSQL, TRUNCATE);
-- `desk_key_notices`: a desk's recipients change, waiting for each member's acknowledgement.
+- `desk_key_notices`: a desk's recipients change, waiting for each member's acknowledgement;
+- `reviewers.totp_secret` widens to hold a sealed secret. The migration cannot seal existing
+  secrets itself (it has no key): `manage.py migrate` seals them right after, with the
+  command line's `totp_public_key`.
 
 A later migration that rebuilds `audit_events` in SQLite's batch mode drops its triggers with
 the old table: it must create them again (tests/store/test_audit_log.py checks them at head).
 
-Downgrade: the notices go (the changes stay in the audit log); the triggers, the chain and
-the actor column go; the audit log gets designations back for the cases that still exist;
-rows of deleted cases keep no name.
+Downgrade refuses while any TOTP secret is sealed (only the reviewer interface could open
+it; reset those reviewers' 2FA on the old version instead). Otherwise: the notices go (the
+changes stay in the audit log); the triggers, the chain and the actor column go; the audit
+log gets designations back for the cases that still exist; rows of deleted cases keep no name.
 """
 
 import datetime as dt
@@ -67,10 +71,22 @@ def upgrade() -> None:
     _upgrade_audit_refs()
     _upgrade_audit_chain()
     _upgrade_desk_notices()
+    with op.batch_alter_table("reviewers") as batch_op:
+        batch_op.alter_column(
+            "totp_secret", existing_type=sa.String(length=64), type_=sa.String(length=200)
+        )
 
 
 def downgrade() -> None:
     """Undo them, in the reverse order."""
+    reviewers = sa.table("reviewers", sa.column("totp_secret"))
+    sealed = sa.select(sa.func.count()).where(reviewers.c.totp_secret.like("totp1:%"))
+    if op.get_bind().execute(sealed).scalar():
+        raise RuntimeError("sealed TOTP secrets cannot go back to the clear (see the docstring)")
+    with op.batch_alter_table("reviewers") as batch_op:
+        batch_op.alter_column(
+            "totp_secret", existing_type=sa.String(length=200), type_=sa.String(length=64)
+        )
     _downgrade_desk_notices()
     _downgrade_audit_chain()
     _downgrade_audit_refs()
