@@ -17,9 +17,11 @@ The file has shared keys at the top and one section per process::
 
     [reviewer]                                 # only in the reviewer interface's file
     secret_key = "…"
+    totp_key = "…"                             # opens reviewers' TOTP secrets
 
     [cli]
     database_url = "…"
+    totp_public_key = "…"                      # seals new TOTP secrets (not a secret)
 
 `WESTRONG_KEY` overrides a shared key, `WESTRONG_SOURCE_KEY` / `WESTRONG_REVIEWER_KEY` /
 `WESTRONG_CLI_KEY` a key of that section; `WESTRONG_CONFIG` names the file. Production refuses
@@ -72,7 +74,7 @@ class Process(StrEnum):
 # configuration is refused in production.
 SECRETS: dict[Process, tuple[str, ...]] = {
     Process.SOURCE: ("secret_key", "pepper"),
-    Process.REVIEWER: ("secret_key",),
+    Process.REVIEWER: ("secret_key", "totp_key"),
     Process.CLI: (),
 }
 
@@ -107,9 +109,11 @@ class SourceConfig(Shared):
 
 @dataclass(frozen=True)
 class ReviewerConfig(Shared):
-    """The reviewer interface: its session key, session lifetimes and passphrase hashing."""
+    """The reviewer interface: its session key, the key that opens TOTP secrets at rest,
+    session lifetimes and passphrase hashing."""
 
     secret_key: bytes = field(default=b"", repr=False)
+    totp_key: bytes = field(default=b"", repr=False)
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     passphrase_time_cost: int = 3
@@ -118,8 +122,10 @@ class ReviewerConfig(Shared):
 
 @dataclass(frozen=True)
 class CliConfig(Shared):
-    """The command line and the scheduled jobs: no session key, no pepper."""
+    """The command line and the scheduled jobs: no session key, no pepper, and only the
+    public half of the TOTP sealing key (it seals new secrets, it cannot open one)."""
 
+    totp_public_key: str = ""
     passphrase_time_cost: int = 3
     passphrase_memory_kib: int = 64 * 1024
 
@@ -275,6 +281,15 @@ def _check(config: AnyConfig) -> None:
         weak = config.kdf_ops < MIN_KDF_OPS or config.kdf_mem < MIN_KDF_MEM
         if production and weak:
             raise ConfigError("production refuses a codename KDF weaker than the default")
+    if isinstance(config, ReviewerConfig) and config.totp_key == config.secret_key:
+        raise ConfigError("the reviewer interface's totp_key and secret key must differ")
+    if isinstance(config, CliConfig) and config.totp_public_key:
+        try:
+            valid = len(bytes.fromhex(config.totp_public_key)) == 32
+        except ValueError:
+            valid = False
+        if not valid:
+            raise ConfigError(f"{PREFIX}CLI_TOTP_PUBLIC_KEY must be 64 hex digits")
     if isinstance(config, ReviewerConfig | CliConfig):
         weak = config.passphrase_time_cost < 3 or config.passphrase_memory_kib < 64 * 1024
         if production and weak:

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 
 import config as config_module
 from config import CliConfig, ConfigError, load_cli_config
-from core import accounts, desks, retention, sources
+from core import accounts, audit, desks, retention, sources
 from core import settings as instance_settings
 from core.errors import CoreError
 from core.tips import today
-from crypto import passphrase
+from crypto import passphrase, totp_seal
 from crypto.keys import Identity
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
@@ -91,10 +91,38 @@ def group() -> None:
     """The operator command line."""
 
 
+def _totp_public_key(config: CliConfig) -> str:
+    if not config.totp_public_key:
+        raise CommandError(
+            "WESTRONG_CLI_TOTP_PUBLIC_KEY is needed to give a reviewer a TOTP secret "
+            "(print it from the reviewer interface's totp_key: westrong totp-public-key)"
+        )
+    return config.totp_public_key
+
+
 @group.command("migrate")
 def migrate_command() -> None:
-    """Upgrade the database schema to the latest version."""
-    migrate(make_engine(_config().database_url))
+    """Upgrade the database schema to the latest version, then seal any TOTP secret still
+    stored in the clear (needs totp_public_key)."""
+    config = _config()
+    migrate(make_engine(config.database_url))
+    with _transaction(config) as session:
+        if sealed := accounts.seal_plain_totp_secrets(session, config.totp_public_key):
+            click.echo(f"sealed {sealed} TOTP secrets")
+
+
+@group.command("totp-public-key")
+def totp_public_key() -> None:
+    """Read the reviewer interface's totp_key (hex) on standard input and print the public
+    half for the command line's totp_public_key (the key itself is not kept)."""
+    text = sys.stdin.readline().strip().removeprefix(config_module.DEV_SECRET_MARK)
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        raise CommandError("the totp_key must be hex") from None
+    if len(key) < config_module.MIN_SECRET_BYTES:
+        raise CommandError(f"the totp_key must be at least {config_module.MIN_SECRET_BYTES} bytes")
+    click.echo(totp_seal.public_key(key))
 
 
 @group.command("list-desks")
@@ -149,7 +177,8 @@ def _add_reviewer(
         chosen = [desks.by_slug(session, slug) for slug in desk_slugs]
     if not chosen:
         raise CommandError("name at least one --desk (see list-desks)")
-    return accounts.add(session, _hasher(config), None, username, admin, chosen)
+    public = _totp_public_key(config)
+    return accounts.add(session, _hasher(config), None, username, admin, chosen, public)
 
 
 def _account_command(
@@ -169,7 +198,7 @@ def _account_command(
 _account_command(
     "reset-2fa",
     "Give a reviewer a new TOTP secret (printed once); ends their sessions.",
-    lambda s, _c, person: accounts.reset_2fa(s, None, person),
+    lambda s, c, person: accounts.reset_2fa(s, None, person, _totp_public_key(c)),
 )
 _account_command(
     "reset-passphrase",
@@ -214,6 +243,24 @@ def purge() -> None:
     click.echo(f"purged {done.closed_cases} closed cases past retention")
 
 
+@group.group("audit")
+def audit_group() -> None:
+    """The audit log."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; print the first broken row (exit status 1), or the
+    number of rows and the chain's head hash (keep it somewhere else: a later verify that
+    still reaches it shows nothing before it was rewritten)."""
+    with _transaction(_config()) as session:
+        report = audit.verify(session)
+    if not report.intact:
+        where = f"at row {report.broken_at}: " if report.broken_at is not None else ""
+        raise CommandError(f"the audit log is broken {where}{report.problem}")
+    click.echo(f"audit log intact: {report.rows} rows, head {report.head}")
+
+
 def _write_private(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -226,6 +273,10 @@ def _dev_secret() -> str:
 
 def _dev_config_text(instance: Path) -> str:
     """One file for every process: development only (production gives each its own)."""
+    totp_key = _dev_secret()
+    public = totp_seal.public_key(
+        bytes.fromhex(totp_key.removeprefix(config_module.DEV_SECRET_MARK))
+    )
     return "\n".join(
         [
             'mode = "development"',
@@ -238,6 +289,10 @@ def _dev_config_text(instance: Path) -> str:
             "",
             "[reviewer]",
             f'secret_key = "{_dev_secret()}"',
+            f'totp_key = "{totp_key}"',
+            "",
+            "[cli]",
+            f'totp_public_key = "{public}"',
             "",
         ]
     )

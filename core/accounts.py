@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.audit import Action, record
 from core.errors import Conflict, Invalid, NotFound
 from crypto import passphrase as passphrases
+from crypto import totp_seal
 from crypto.errors import PassphraseMismatchError
 from store.models import Desk, Reviewer, ReviewerSession
 
@@ -49,8 +50,10 @@ def add(
     username: str,
     admin: bool,
     desks: Sequence[Desk],
+    totp_public_key: str,
 ) -> Credentials:
-    """Add a reviewer with a generated passphrase and TOTP secret (shown once)."""
+    """Add a reviewer with a generated passphrase and TOTP secret (shown once; stored sealed
+    to the reviewer interface's TOTP key, whose public half is `totp_public_key`)."""
     username = username.strip()
     if not username:
         raise Invalid("a username is needed")
@@ -63,7 +66,7 @@ def add(
         Reviewer(
             username=username,
             passphrase_hash=passphrases.hash_passphrase(words, hasher),
-            totp_secret=secret,
+            totp_secret=totp_seal.seal(totp_public_key, secret),
             is_admin=admin,
             active=True,
             failed_logins=0,
@@ -76,13 +79,30 @@ def add(
     return Credentials(username, words, secret)
 
 
-def reset_2fa(session: Session, actor: Reviewer | None, person: Reviewer) -> Credentials:
-    """Give a reviewer a new TOTP secret; end their sessions."""
-    person.totp_secret = pyotp.random_base32()
+def reset_2fa(
+    session: Session, actor: Reviewer | None, person: Reviewer, totp_public_key: str
+) -> Credentials:
+    """Give a reviewer a new TOTP secret (stored sealed); end their sessions."""
+    secret = pyotp.random_base32()
+    person.totp_secret = totp_seal.seal(totp_public_key, secret)
     person.last_totp_counter = None
     end_sessions(session, person)
     record(session, actor, Action.REVIEWER_RESET_2FA, detail=person.username)
-    return Credentials(person.username, totp_secret=person.totp_secret)
+    return Credentials(person.username, totp_secret=secret)
+
+
+def seal_plain_totp_secrets(session: Session, totp_public_key: str | None) -> int:
+    """Seal the TOTP secrets still stored in the clear (from before migration 0005); return
+    how many. Without the public key, Invalid if there is any to seal."""
+    plain = [p for p in session.scalars(select(Reviewer)) if not totp_seal.is_sealed(p.totp_secret)]
+    if plain and not totp_public_key:
+        raise Invalid(
+            f"{len(plain)} TOTP secrets are stored in the clear: set totp_public_key in the "
+            "command line's configuration (docs/decisions/038) and run migrate again"
+        )
+    for person in plain:
+        person.totp_secret = totp_seal.seal(totp_public_key or "", person.totp_secret)
+    return len(plain)
 
 
 def reset_passphrase(

@@ -60,7 +60,7 @@ def change_status(
 ) -> None:
     """Move a case along the workflow (WorkflowError if it may not go there); audited."""
     old = workflow.move(case, new, today, conclusion, external_reference)
-    record(session, actor, Action.STATUS, case.designation, f"{old} -> {new}")
+    record(session, actor, Action.STATUS, case, f"{old} -> {new}")
 
 
 def assignable(session: Session, case: Case) -> list[Reviewer]:
@@ -81,7 +81,7 @@ def assign(session: Session, case: Case, actor: Reviewer, chosen: Reviewer | Non
         raise NotFound()
     case.assignee_id = chosen.id if chosen else None
     detail = f"to {chosen.username}; no conflict of interest confirmed" if chosen else "none"
-    record(session, actor, Action.ASSIGN, case.designation, detail)
+    record(session, actor, Action.ASSIGN, case, detail)
 
 
 def set_labels(
@@ -90,7 +90,7 @@ def set_labels(
     """Set the reviewer-written labels the statistics count by."""
     case.category = category or None
     case.province = province or None
-    record(session, actor, Action.LABELS, case.designation)
+    record(session, actor, Action.LABELS, case)
 
 
 def toggle_star(case: Case) -> None:
@@ -106,10 +106,20 @@ def mark_seen(reviewer: Reviewer, items: list[Submission]) -> None:
             item.seen_by.append(reviewer)
 
 
-def record_download(session: Session, actor: Reviewer, case: Case, item: Submission) -> None:
-    """Mark one submission seen and audit its download."""
+def record_view(session: Session, actor: Reviewer, case: Case) -> None:
+    """Audit that a reviewer opened a case (its page, or its record through the API)."""
+    record(session, actor, Action.CASE_VIEWED, case)
+
+
+def record_download(
+    session: Session, actor: Reviewer, case: Case, item: Submission | Reply
+) -> None:
+    """Audit the download of a submission (marking it seen) or of a reply."""
+    if isinstance(item, Reply):
+        record(session, actor, Action.DOWNLOAD, case, f"reply #{item.id}")
+        return
     mark_seen(actor, [item])
-    record(session, actor, Action.DOWNLOAD, case.designation, f"#{item.id}")
+    record(session, actor, Action.DOWNLOAD, case, f"#{item.id}")
 
 
 def shred_after_commit(session: Session, blobs: BlobStore, names: list[str]) -> None:
@@ -121,17 +131,18 @@ def shred_after_commit(session: Session, blobs: BlobStore, names: list[str]) -> 
                 blobs.secure_delete(name)
 
     unit.after_commit(session, shred)
+    unit.forget_after_commit(session)
 
 
 def delete_item(
     session: Session, blobs: BlobStore, actor: Reviewer | None, item: Submission | Reply
 ) -> None:
     """Delete a submission or reply row, then (after commit) its blob."""
-    designation = item.case.designation
+    case = item.case
     session.delete(item)
     shred_after_commit(session, blobs, [item.blob_name])
     action = Action.DELETE_REPLY if isinstance(item, Reply) else Action.DELETE_SUBMISSION
-    record(session, actor, action, designation, f"#{item.id}")
+    record(session, actor, action, case, f"#{item.id}")
 
 
 def delete_case(
@@ -142,4 +153,4 @@ def delete_case(
     names = [s.blob_name for s in case.submissions] + [r.blob_name for r in case.replies]
     session.delete(case)
     shred_after_commit(session, blobs, names)
-    record(session, actor, Action.DELETE_CASE, case.designation, detail)
+    record(session, actor, Action.DELETE_CASE, case, detail)

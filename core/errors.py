@@ -19,3 +19,7 @@ class Conflict(CoreError):
 
 class Invalid(CoreError):
     """An input the use case refuses (a bad recipient, an envelope of the wrong shape)."""
+
+
+class ReauthenticationNeeded(CoreError):
+    """The change needs the actor's passphrase and a fresh code, checked just before."""

@@ -133,5 +133,5 @@ def export_case(session: Session, actor: Reviewer, case: Case, unread_only: bool
     items = case_items(case, unread_only)
     numbers = {i.number for i in items if i.kind != "reply"}
     mark_seen(actor, [s for s in case.submissions if s.id in numbers])
-    record(session, actor, Action.EXPORT, case.designation, f"{len(items)} items")
+    record(session, actor, Action.EXPORT, case, f"{len(items)} items")
     return items

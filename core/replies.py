@@ -70,6 +70,6 @@ def _record(
         deleted_by_source=False,
     )
     session.add(reply)
-    record(session, actor, Action.REPLY, case.designation)
+    record(session, actor, Action.REPLY, case)
     session.flush()
     return reply

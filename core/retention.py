@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import settings, sources
+from core import settings, sources, unit
 from core.audit import Action, record
 from core.cases import delete_case
 from store.blobs import BlobStore
@@ -22,6 +22,7 @@ class Purged:
 
     pending_sources: int
     closed_cases: int
+    orphaned_sources: int = 0
 
 
 def closed_before(session: Session, day: dt.date) -> list[Case]:
@@ -37,14 +38,24 @@ def purge(
     today: dt.date,
     now: dt.datetime,
 ) -> Purged:
-    """Purge pending sources, expired source sessions, and closed cases past retention (their
-    blobs are shredded once the transaction commits)."""
+    """Purge pending sources, expired source sessions, closed cases past retention (their
+    blobs are shredded once the transaction commits) and then sources left without any case
+    for as long; afterwards the deleted rows are pushed out of the database files (a WAL
+    checkpoint on SQLite, VACUUM on PostgreSQL)."""
+    unit.forget_after_commit(session, vacuum=True)
     sources.purge_expired_sessions(session, now)
     pending = sources.purge_pending(session, today)
     days = rules.retention_days  # 0: keep closed cases
-    old = closed_before(session, today - dt.timedelta(days=days)) if days else []
+    cutoff = today - dt.timedelta(days=days)
+    old = closed_before(session, cutoff) if days else []
     for case in old:
         delete_case(session, blobs, None, case, "retention")
-    if pending or old:
-        record(session, None, Action.PURGE, detail=f"{pending} pending sources, {len(old)} cases")
-    return Purged(pending, len(old))
+    orphans = sources.purge_orphans(session, cutoff) if days else 0
+    if pending or old or orphans:
+        record(
+            session,
+            None,
+            Action.PURGE,
+            detail=f"{pending} pending sources, {len(old)} cases, {orphans} sources without cases",
+        )
+    return Purged(pending, len(old), orphans)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core import unit
 from core.errors import Conflict, NotFound
 from core.tips import today
 from crypto import age
@@ -120,6 +121,22 @@ def purge_pending(session: Session, day: dt.date) -> int:
     ids = list(session.scalars(stale))
     if ids:
         session.execute(delete(Source).where(Source.id.in_(ids)))
+        unit.forget_after_commit(session)
+    return len(ids)
+
+
+def purge_orphans(session: Session, before: dt.date) -> int:
+    """Delete sources that have no case left (every one deleted) and no activity since a
+    day; return how many. Nothing is left for such a codename to show, and keeping its
+    lookup id would only say that it once reported."""
+    session.flush()
+    orphans = select(Source.id).where(
+        Source.pending.is_(False), Source.last_activity_on < before, ~Source.cases.any()
+    )
+    ids = list(session.scalars(orphans))
+    if ids:
+        session.execute(delete(Source).where(Source.id.in_(ids)))
+        unit.forget_after_commit(session)
     return len(ids)
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, SessionTransaction
+
+from store import db as store_db
 
 _COMMIT = "westrong_after_commit"
 _ROLLBACK = "westrong_after_rollback"
@@ -48,3 +50,24 @@ def after_rollback(session: Session, hook: Callable[[], None]) -> None:
     """Run `hook` if this session's transaction rolls back (dropped if it commits)."""
     _listen(session)
     session.info.setdefault(_ROLLBACK, []).append(hook)
+
+
+_FORGET = "westrong_forget"
+
+
+def forget_after_commit(session: Session, vacuum: bool = False) -> None:
+    """Once this transaction's deletions commit, push them out of the database files too
+    (a WAL checkpoint on SQLite; VACUUM on PostgreSQL when `vacuum`). Registered once per
+    transaction, however many rows it deletes."""
+    wanted = session.info.get(_FORGET)
+    session.info[_FORGET] = bool(wanted) or vacuum
+    if wanted is not None:
+        return
+
+    def forget() -> None:
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        store_db.forget_deleted(engine, vacuum=session.info.pop(_FORGET, False))
+
+    after_commit(session, forget)
+    after_rollback(session, lambda: session.info.pop(_FORGET, None))

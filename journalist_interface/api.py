@@ -160,7 +160,9 @@ def _case(case_id: int) -> Case:
 
 @bp.get("/cases/<id:case_id>")
 def get_case(case_id: int) -> ResponseReturnValue:
-    return jsonify(_case_json(_case(case_id)))
+    found = _case(case_id)
+    cases.record_view(db(), reviewer(), found)
+    return jsonify(_case_json(found))
 
 
 @bp.get("/cases/<id:case_id>/submissions")
@@ -216,7 +218,9 @@ def download_submission(case_id: int, item_id: int) -> ResponseReturnValue:
 
 @bp.get("/cases/<id:case_id>/replies/<id:reply_id>/download")
 def download_reply(case_id: int, reply_id: int) -> ResponseReturnValue:
-    reply = cases.reply_for(db(), _case(case_id), reply_id)
+    case = _case(case_id)
+    reply = cases.reply_for(db(), case, reply_id)
+    cases.record_download(db(), reviewer(), case, reply)
     return _send_blob(reply.blob_name, f"{reply.id:04d}-reply.age")
 
 

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
 
 from config import ReviewerConfig, load_reviewer_config
+from core import desks
 from crypto import passphrase as passphrases
 from crypto.errors import BusyError
 from crypto.gate import Gate
@@ -25,6 +26,8 @@ from webcommon.db import db, init_db
 from webcommon.i18n import init_i18n
 
 PUBLIC_ENDPOINTS = {"auth.login", "language", "logo", "static", "common.static"}
+# Reachable while a desk-recipients notice waits to be acknowledged.
+NOTICE_ENDPOINTS = {"auth.notices", "auth.acknowledge_notice", "auth.logout"}
 FORM_LIMIT = 1024 * 1024
 
 
@@ -70,6 +73,8 @@ def _require_sign_in() -> ResponseReturnValue | None:
     if row is None:
         return redirect(url_for("auth.login"), code=303)
     g.reviewer = row.reviewer
+    if request.endpoint not in NOTICE_ENDPOINTS and desks.has_notices(db(), row.reviewer):
+        return redirect(url_for("auth.notices"), code=303)
     return None
 
 

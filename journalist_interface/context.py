@@ -14,12 +14,14 @@ from werkzeug.exceptions import Forbidden
 
 from config import ReviewerConfig
 from core.audit import Action, record
+from crypto import totp_seal
 from crypto.gate import Gate
 from journalist_interface import sessions, signin
 from store.models import Reviewer
 from webcommon.app import current_blobs, current_config
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 blobs = current_blobs
@@ -49,16 +51,33 @@ def reviewer() -> Reviewer:
     return value
 
 
+def totp_secret(person: Reviewer) -> str:
+    """Return a reviewer's TOTP secret as the authenticator app holds it (opened with this
+    process's TOTP key; TotpSealError if it does not open)."""
+    return totp_seal.open_sealed(config().totp_key, person.totp_secret)
+
+
+def totp_public_key() -> str:
+    """Return the public half that seals new TOTP secrets."""
+    return totp_seal.public_key(config().totp_key)
+
+
+def gated(work: Callable[[], T]) -> T:
+    """Run a passphrase check (about 64 MiB of Argon2) through the sign-in gate, the one
+    bound for every such check in this process; BusyError (a 503 page) past it."""
+    gate: Gate = current_app.extensions["westrong_signin_gate"]
+    return gate.run(work)
+
+
 def sign_in(db: Session, username: str, passphrase: str, code: str, kind: str) -> str:
     """Check the three factors through the sign-in gate; audit; return a new session token.
 
     Raise signin.SignInError (after auditing the failure) when they do not match.
     """
     extensions = current_app.extensions
-    gate: Gate = extensions["westrong_signin_gate"]
     moment = now()
     try:
-        who = gate.run(
+        who = gated(
             lambda: signin.sign_in(
                 db,
                 username,
@@ -68,6 +87,7 @@ def sign_in(db: Session, username: str, passphrase: str, code: str, kind: str) -
                 extensions["westrong_dummy_hash"],
                 extensions["westrong_unknown_accounts"],
                 hasher(),
+                config().totp_key,
             )
         )
     except signin.SignInError as failed:

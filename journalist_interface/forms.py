@@ -137,6 +137,13 @@ class DeskForm(FlaskForm):
     recipients = TextAreaField(
         _l("Age recipients (age1…), one per line"), validators=[InputRequired()]
     )
+    # Needed only to replace an existing desk's recipients (re-authentication).
+    passphrase = PasswordField(_l("Your passphrase"), validators=[Optional(), Length(max=300)])
+    code = StringField(
+        _l("A new six-digit code"),
+        validators=[Optional(), Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
 
 
 class SettingsForm(FlaskForm):

@@ -19,6 +19,7 @@ from sqlalchemy import CursorResult, case, literal, or_, update
 from sqlalchemy.orm import Session
 
 from crypto import passphrase as passphrases
+from crypto import totp_seal
 from crypto.errors import PassphraseMismatchError
 from store import repository as repo
 from store.models import Reviewer
@@ -111,6 +112,7 @@ def sign_in(
     dummy_hash: str,
     unknown: UnknownAccounts,
     hasher: PasswordHasher,
+    totp_key: bytes,
 ) -> Reviewer:
     """Check the three factors; return the reviewer or raise SignInError (the caller commits)."""
     username = normal_username(username)
@@ -132,7 +134,8 @@ def sign_in(
         raise SignInError(locked_until, account)
     counter = None
     if good_passphrase and reviewer is not None:
-        counter = totp_counter(reviewer.totp_secret, code, now, reviewer.last_totp_counter)
+        secret = totp_seal.open_sealed(totp_key, reviewer.totp_secret)  # only this process can
+        counter = totp_counter(secret, code, now, reviewer.last_totp_counter)
     if reviewer is None or counter is None or not _claim(db, reviewer, counter, now):
         raise SignInError(_fail(db, reviewer, state, unknown, now), account)
     if passphrases.needs_rehash(reviewer.passphrase_hash, hasher):

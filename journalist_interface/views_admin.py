@@ -21,9 +21,19 @@ from core import desks as desk_cases
 from core import settings as instance_settings
 from core.audit import Action, record
 from core.errors import Conflict, Invalid
-from journalist_interface.context import admin_only, config, hasher, reviewer
+from journalist_interface import reauth
+from journalist_interface.context import (
+    admin_only,
+    config,
+    gated,
+    hasher,
+    now,
+    reviewer,
+    totp_public_key,
+    totp_secret,
+)
 from journalist_interface.forms import ActionForm, DeskForm, NewReviewerForm, SettingsForm
-from store.models import AuditEvent, Desk, Reviewer
+from store.models import AuditEvent, Case, Desk, Reviewer
 from webcommon.branding import MAX_LOGO_BYTES, is_png
 from webcommon.db import db
 from webcommon.params import page_arg
@@ -62,6 +72,7 @@ def reviewers() -> ResponseReturnValue:
                 form.username.data or "",
                 bool(form.is_admin.data),
                 chosen,
+                totp_public_key(),
             )
         except (Conflict, Invalid):
             form.username.errors = [*form.username.errors, "taken"]
@@ -99,7 +110,7 @@ def reviewer_action(reviewer_id: int, what: str) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     if what == "reset-2fa":
-        new = accounts.reset_2fa(db(), reviewer(), person)
+        new = accounts.reset_2fa(db(), reviewer(), person, totp_public_key())
         shown = _enrolment(person.username, new.totp_secret or "")
         return render_template("reviewer/credentials.html", **shown)
     if what == "reset-passphrase":
@@ -129,27 +140,38 @@ def delete_reviewer(reviewer_id: int) -> ResponseReturnValue:
 @admin_only
 def desks() -> ResponseReturnValue:
     form = DeskForm()
-    bad_recipients = False
+    bad_recipients = reauth_failed = False
     if request.method == "POST" and form.validate_on_submit():
-        lines = (form.recipients.data or "").splitlines()
+        slug, lines = form.slug.data or "", (form.recipients.data or "").splitlines()
         try:
-            desk_cases.save(
-                db(),
-                reviewer(),
-                form.slug.data or "",
-                form.name_th.data or "",
-                form.name_en.data or "",
-                lines,
-            )
+            needed = desk_cases.changes_recipients(db(), slug, lines)
+            confirmed = needed and _reauthenticate(form.passphrase.data, form.code.data)
+            if needed and not confirmed:
+                reauth_failed = True
+            else:
+                names = (form.name_th.data or "", form.name_en.data or "")
+                desk_cases.save(db(), reviewer(), slug, *names, lines, reauthenticated=confirmed)
+                return redirect(url_for("admin.desks"), code=303)
         except Invalid:
             bad_recipients = True
-        else:
-            return redirect(url_for("admin.desks"), code=303)
     all_desks = db().scalars(select(Desk).order_by(Desk.slug)).all()
-    status = 400 if request.method == "POST" else 200
+    status = (401 if reauth_failed else 400) if request.method == "POST" else 200
     return render_template(
-        "reviewer/admin_desks.html", form=form, desks=all_desks, bad_recipients=bad_recipients
+        "reviewer/admin_desks.html",
+        form=form,
+        desks=all_desks,
+        bad_recipients=bad_recipients,
+        reauth_failed=reauth_failed,
     ), status
+
+
+def _reauthenticate(passphrase: str | None, code: str | None) -> bool:
+    me = reviewer()
+    return gated(
+        lambda: reauth.confirm(
+            db(), me, passphrase or "", code or "", now(), hasher(), totp_secret(me)
+        )
+    )
 
 
 def _settings() -> instance_settings.Settings:
@@ -215,5 +237,9 @@ def audit() -> ResponseReturnValue:
         )
         .all()
     )
-    names = dict(db().execute(select(Reviewer.id, Reviewer.username)).tuples().all())
-    return render_template("reviewer/admin_audit.html", events=events, names=names, page=page)
+    refs = {e.case_ref for e in events if e.case_ref}
+    living = select(Case.audit_ref, Case.designation).where(Case.audit_ref.in_(refs))
+    designations = dict(db().execute(living).tuples().all())
+    return render_template(
+        "reviewer/admin_audit.html", events=events, cases=designations, page=page
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     g,
     make_response,
     redirect,
@@ -13,11 +14,11 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from core import accounts
+from core import accounts, desks
 from core.audit import Action, record
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from journalist_interface import sessions, signin
-from journalist_interface.context import config, hasher, reviewer, sign_in
+from journalist_interface.context import config, gated, hasher, reviewer, sign_in
 from journalist_interface.forms import ActionForm, SignInForm
 from webcommon.cookies import cookie_names
 from webcommon.db import db
@@ -78,7 +79,7 @@ def account() -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return render_template("reviewer/account.html", form=form), 400
     try:
-        new = accounts.change_own_passphrase(db(), hasher(), reviewer(), current)
+        new = gated(lambda: accounts.change_own_passphrase(db(), hasher(), reviewer(), current))
     except Invalid:
         return render_template("reviewer/account.html", form=form, wrong=True), 401
     g.pop("reviewer", None)
@@ -89,3 +90,23 @@ def account() -> ResponseReturnValue:
         cookie_names().session, httponly=True, samesite="Strict", secure=config().secure_cookies
     )
     return response
+
+
+@bp.get("/notices")
+def notices() -> ResponseReturnValue:
+    """A desk's recipients changed: show old and new fingerprints until acknowledged."""
+    pending = desks.notices_for(db(), reviewer())
+    if not pending:
+        return redirect(url_for("cases.inbox"), code=303)
+    return render_template("reviewer/notices.html", notices=pending, form=ActionForm())
+
+
+@bp.post("/notices/<id:notice_id>/acknowledge")
+def acknowledge_notice(notice_id: int) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        desks.acknowledge(db(), reviewer(), notice_id)
+    except NotFound:
+        abort(404)
+    return redirect(url_for("auth.notices"), code=303)

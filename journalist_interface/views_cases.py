@@ -84,6 +84,7 @@ def _case(case_id: int) -> Case:
 @bp.get("/cases/<id:case_id>")
 def case(case_id: int) -> ResponseReturnValue:
     found = _case(case_id)
+    cases.record_view(db(), reviewer(), found)
     status_form = StatusForm()
     status_form.status.choices = options(
         [(s.value, STATUS_LABELS[s]) for s in TRANSITIONS[found.status]]

@@ -1,7 +1,9 @@
-"""Engines and sessions: SQLite (WAL, foreign keys on) by default, any SQLAlchemy URL works."""
+"""Engines and sessions: SQLite (WAL, foreign keys on, secure delete) by default, any
+SQLAlchemy URL works."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +13,17 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
+# The tables whose deleted rows name a source or a case (PostgreSQL's VACUUM after a purge).
+FORGETTING_TABLES = ("sources", "source_sessions", "cases", "submissions", "replies")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Zero deleted content in its page, whatever this SQLite library was built with (the
+    # compile-time default differs between builds); see forget_deleted for the WAL.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
@@ -27,6 +35,26 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def forget_deleted(engine: Engine, vacuum: bool = False) -> None:
+    """Make committed deletions leave the database files, as far as the engine allows.
+
+    SQLite keeps the old version of every changed page in the write-ahead log until a
+    checkpoint: a TRUNCATE checkpoint copies the (zeroed, secure_delete) pages into the
+    database and empties the -wal file. PostgreSQL keeps dead tuples until VACUUM (run when
+    `vacuum`, e.g. after the retention purge) and old WAL segments until they are recycled
+    (docs/THREAT_MODEL.md says what remains).
+    """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if busy:
+            log.warning("the WAL checkpoint after a deletion could not finish (busy)")
+    elif vacuum and engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in FORGETTING_TABLES:
+                conn.exec_driver_sql(f"VACUUM {table}")  # fixed table names
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 
 from sqlalchemy import (
     Boolean,
@@ -74,6 +75,11 @@ class SubmissionKind(enum.StrEnum):
 def _enum(cls: type[enum.Enum]) -> Enum:
     # Stored as plain strings with a CHECK, portable across SQLite and PostgreSQL.
     return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+def new_audit_ref() -> str:
+    """Return a fresh random audit reference for a case."""
+    return secrets.token_hex(8)
 
 
 reviewer_desks = Table(
@@ -156,6 +162,9 @@ class Case(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     desk_id: Mapped[int] = mapped_column(ForeignKey("desks.id", ondelete="RESTRICT"))
     designation: Mapped[str] = mapped_column(String(100), unique=True)
+    # What the audit log calls the case: random, unrelated to the designation, so a deleted
+    # case's audit rows keep no name anyone could look up.
+    audit_ref: Mapped[str] = mapped_column(String(32), unique=True, default=new_audit_ref)
     # The case's own day-precision activity (its submissions), not the source's sign-ins.
     last_activity_on: Mapped[dt.date] = mapped_column(Date)
     # Case workflow, all reviewer-written metadata; none of it is what the source wrote.
@@ -231,7 +240,8 @@ class Reviewer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     passphrase_hash: Mapped[str] = mapped_column(String(200))
-    totp_secret: Mapped[str] = mapped_column(String(64))
+    # Sealed to the reviewer interface's TOTP key (crypto/totp_seal.py), never in the clear.
+    totp_secret: Mapped[str] = mapped_column(String(200))
     last_totp_counter: Mapped[int | None] = mapped_column(Integer)  # refuses a reused code
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -241,18 +251,58 @@ class Reviewer(Base):
     desks: Mapped[list[Desk]] = relationship(secondary=reviewer_desks, back_populates="reviewers")
 
 
+AUDIT_GENESIS = "0" * 64  # the "previous hash" of the first audit row
+
+
 class AuditEvent(Base):
-    """An append-only record of a reviewer's action: who, what, which case, when; no content."""
+    """An append-only record of a reviewer's action: who, what, which case, when; no content.
+
+    The database refuses UPDATE and DELETE on this table (triggers, migration 0005); each row
+    chains to the one before by `row_hash` (core/audit.py)."""
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id", ondelete="SET NULL"))
+    # No foreign key: deleting the account must not touch (or be refused by) the log.
+    reviewer_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str | None] = mapped_column(String(64))  # the username at the time
     action: Mapped[str] = mapped_column(String(64))
-    # The designation, not a foreign key: the record outlives a deleted case.
-    case_designation: Mapped[str | None] = mapped_column(String(100))
+    # The case's audit_ref, not a foreign key: the record outlives a deleted case, and says
+    # nothing of it once the case is gone.
+    case_ref: Mapped[str | None] = mapped_column(String(32), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The audit chain's end: the last row's hash and the number of rows (one row, id 1).
+    Appending locks it, which orders concurrent writers; `verify` compares it with the chain,
+    so removing the newest rows shows too."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default=AUDIT_GENESIS)
+
+
+class DeskKeyNotice(Base):
+    """A desk's recipients changed: shown to one member of the desk at every page until they
+    acknowledge it (then deleted), with the old and new fingerprints to compare aloud."""
+
+    __tablename__ = "desk_key_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("reviewers.id", ondelete="CASCADE"), index=True
+    )
+    desk_id: Mapped[int] = mapped_column(ForeignKey("desks.id", ondelete="CASCADE"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_by: Mapped[str | None] = mapped_column(String(64))  # None: the command line
+    old_fingerprints: Mapped[str] = mapped_column(Text)  # one per line
+    new_fingerprints: Mapped[str] = mapped_column(Text)
+    desk: Mapped[Desk] = relationship()
 
 
 class SourceSession(Base):

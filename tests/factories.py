@@ -31,7 +31,7 @@ from config import (
     load_source_config,
 )
 from core import accounts, desks
-from crypto import passphrase
+from crypto import passphrase, totp_seal
 from crypto.keys import Identity
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
@@ -97,6 +97,7 @@ def make_configs(tmp_path: Path, migrated: bool = True) -> InstanceConfigs:
     """Return a testing instance under tmp_path (cheap KDFs, fresh secrets)."""
     database = tmp_path / "test.sqlite"
     url = migrated_database(database) if migrated else f"sqlite:///{database}"
+    totp_key = os.urandom(32)
     return InstanceConfigs(
         {
             "WESTRONG_MODE": "testing",
@@ -105,6 +106,8 @@ def make_configs(tmp_path: Path, migrated: bool = True) -> InstanceConfigs:
             "WESTRONG_SOURCE_PEPPER": os.urandom(32).hex(),
             "WESTRONG_SOURCE_SECRET_KEY": os.urandom(32).hex(),
             "WESTRONG_REVIEWER_SECRET_KEY": os.urandom(32).hex(),
+            "WESTRONG_REVIEWER_TOTP_KEY": totp_key.hex(),
+            "WESTRONG_CLI_TOTP_PUBLIC_KEY": totp_seal.public_key(totp_key),
             "WESTRONG_SOURCE_KDF_OPS": "1",
             "WESTRONG_SOURCE_KDF_MEM": str(8 * 1024 * 1024),
             "WESTRONG_SOURCE_KDF_PER_SECOND": "1000",
@@ -233,7 +236,8 @@ def add_person(world: World, name: str, admin: bool, desk_slugs: list[str]) -> P
     hasher = passphrase.make_hasher(1, 64)
     with world.session() as s, s.begin():
         chosen = [d for d in desks.listed(s) if d.slug in desk_slugs]
-        made = accounts.add(s, hasher, None, name, admin, chosen)
+        public = totp_seal.public_key(world.config.reviewer.totp_key)
+        made = accounts.add(s, hasher, None, name, admin, chosen, public)
     person = Person(name, made.passphrase or "", made.totp_secret or "")
     world.people[name] = person
     return person

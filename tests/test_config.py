@@ -31,6 +31,7 @@ def reviewer_env(**extra: str) -> dict[str, str]:
         "WESTRONG_DATABASE_URL": "sqlite:///x.db",
         "WESTRONG_STORE_ROOT": "/tmp/store",
         "WESTRONG_REVIEWER_SECRET_KEY": "03" * 32,
+        "WESTRONG_REVIEWER_TOTP_KEY": "04" * 32,
     }
     return {**base, **{f"WESTRONG_{k.upper()}": v for k, v in extra.items()}}
 
@@ -53,6 +54,7 @@ def test_each_process_holds_only_its_own_secrets() -> None:
     reviewer = load_reviewer_config(reviewer_env())
     values = reviewer_env()
     del values["WESTRONG_REVIEWER_SECRET_KEY"]
+    del values["WESTRONG_REVIEWER_TOTP_KEY"]
     cli = load_cli_config(values)
     assert not hasattr(source, "passphrase_time_cost")
     assert not hasattr(reviewer, "pepper")

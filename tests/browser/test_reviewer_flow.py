@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from core import desks
-from crypto import passphrase
+from crypto import passphrase, totp_seal
 from store.models import Reviewer
 from tests.browser.support import LiveApp
 
@@ -39,12 +39,13 @@ def officer_page(browser: Browser) -> Iterator[Page]:
 def _add_officer(live: LiveApp) -> str:
     secret = pyotp.random_base32()
     hasher = passphrase.make_hasher(1, 64)
+    public = totp_seal.public_key(live.config.reviewer.totp_key)
     with live.config.session() as s, s.begin():
         s.add(
             Reviewer(
                 username="somchai",
                 passphrase_hash=passphrase.hash_passphrase(PASSPHRASE, hasher),
-                totp_secret=secret,
+                totp_secret=totp_seal.seal(public, secret),
                 is_admin=False,
                 active=True,
                 failed_logins=0,

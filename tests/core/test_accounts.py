@@ -4,6 +4,7 @@ each is audited the same way whether the web or the command line asked."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 
 import pytest
@@ -12,14 +13,17 @@ from sqlalchemy.orm import Session
 
 from core import accounts, desks
 from core.errors import Conflict, Invalid, NotFound
-from crypto import passphrase
+from crypto import passphrase, totp_seal
 from store.models import AuditEvent, Reviewer, ReviewerSession
 
+PUBLIC = totp_seal.public_key(os.urandom(32))  # the tests never open the secrets
 HASHER = passphrase.make_hasher(1, 64)
 
 
 def _person(session: Session) -> Reviewer:
-    made = accounts.add(session, HASHER, None, " nok ", False, [desks.by_slug(session, "nacc")])
+    made = accounts.add(
+        session, HASHER, None, " nok ", False, [desks.by_slug(session, "nacc")], PUBLIC
+    )
     assert made.username == "nok"
     person = accounts.by_username(session, "nok")
     now = dt.datetime.now(dt.UTC)
@@ -38,7 +42,7 @@ def _sessions(session: Session) -> int:
 @pytest.mark.parametrize(
     ("change", "action"),
     [
-        (lambda s, p: accounts.reset_2fa(s, None, p), "reviewer_reset-2fa"),
+        (lambda s, p: accounts.reset_2fa(s, None, p, PUBLIC), "reviewer_reset-2fa"),
         (lambda s, p: accounts.reset_passphrase(s, HASHER, None, p), "reviewer_reset-passphrase"),
         (lambda s, p: accounts.set_active(s, None, p, False), "reviewer_disable"),
     ],
@@ -65,9 +69,9 @@ def test_a_new_passphrase_needs_the_old_one(session: Session) -> None:
 def test_names_desks_and_self_deletion(session: Session) -> None:
     person = _person(session)
     with pytest.raises(Conflict):
-        accounts.add(session, HASHER, None, "nok", False, [desks.by_slug(session, "nacc")])
+        accounts.add(session, HASHER, None, "nok", False, [desks.by_slug(session, "nacc")], PUBLIC)
     with pytest.raises(Invalid):
-        accounts.add(session, HASHER, None, "noi", False, [])
+        accounts.add(session, HASHER, None, "noi", False, [], PUBLIC)
     with pytest.raises(Invalid):
         accounts.remove(session, person, person)
     accounts.remove(session, None, person)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy.orm import Session
 
 from core import accounts, cases, desks
 from core.errors import NotFound
-from crypto import passphrase
+from crypto import passphrase, totp_seal
 from store.blobs import BlobStore
 from store.models import Case
 from tests.factories import add_case, add_source
+
+PUBLIC = totp_seal.public_key(os.urandom(32))
 
 
 def test_a_case_of_another_desk_is_not_found(session: Session, blobs: BlobStore) -> None:
     case = add_case(session, blobs, add_source(session, "a" * 64), "uni")
     hasher = passphrase.make_hasher(1, 64)
-    accounts.add(session, hasher, None, "nok", False, [desks.by_slug(session, "nacc")])
+    accounts.add(session, hasher, None, "nok", False, [desks.by_slug(session, "nacc")], PUBLIC)
     nok = accounts.by_username(session, "nok")
     with pytest.raises(NotFound):
         cases.case_for(session, nok, case.id)

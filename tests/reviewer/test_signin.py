@@ -107,7 +107,7 @@ def test_failures_are_audited_without_what_was_typed(world: World) -> None:
     attempt(world, "my passphrase in the wrong box", "x", "1")
     with world.session() as s:
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "login_failed")).all()
-        text = " ".join(f"{e.detail} {e.case_designation}" for e in events)
+        text = " ".join(f"{e.detail} {e.case_ref}" for e in events)
     assert len(events) == 2
     for typed in ("secret words", "654321", "wrong box"):
         assert typed not in text

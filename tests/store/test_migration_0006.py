@@ -29,7 +29,7 @@ def test_0006_upgrade_and_downgrade_keep_every_reply(tmp_path: Path) -> None:
         (1, True, False)
     ]
     assert _read(blobs, rows[0].blob_name) == names[rows[0].blob_name]
-    command.downgrade(config, "0004")
+    command.downgrade(config, "0005")
     columns = {c["name"] for c in inspect(engine).get_columns("replies")}
     assert "source_could_not_open" not in columns
     with engine.connect() as conn:
