@@ -1,7 +1,8 @@
 """Shared fixtures and the rule that, under CI, a missing system tool fails instead of skipping.
 
-Tests that use the `database` fixture (through `config`, or the store's `engine`) run once per
-database engine: ids `sqlite` and `postgresql` (docs/decisions/045-tests-on-both-engines.md).
+Tests that use the `engine_kind` fixture (through `database` and `config`, or the store's
+`engine` and `blank_engine`) run once per database engine: ids `sqlite` and `postgresql`
+(docs/decisions/045-tests-on-both-engines.md).
 PostgreSQL is one throwaway server for the whole run, on a Unix socket in a temporary folder;
 each test gets its own database, copied from a migrated template, and the apps connect to it
 as their own least-privilege roles. `@pytest.mark.engines("sqlite")` keeps a test to some.
@@ -44,10 +45,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "database" in metafunc.fixturenames:
+    if "engine_kind" in metafunc.fixturenames:
         marker = metafunc.definition.get_closest_marker("engines")
         names = list(marker.args) if marker else list(ENGINES)
-        metafunc.parametrize("database", names, indirect=True, ids=names)
+        metafunc.parametrize("engine_kind", names, indirect=True, ids=names)
+
+
+@pytest.fixture
+def engine_kind(request: pytest.FixtureRequest) -> str:
+    """The database engine this run of the test uses: "sqlite" or "postgresql"."""
+    kind: str = request.param
+    return kind
 
 
 @pytest.fixture(scope="session")
@@ -70,10 +78,10 @@ def postgres() -> Iterator[object]:
 
 
 @pytest.fixture
-def database(request: pytest.FixtureRequest) -> Iterator[DatabaseUrls | None]:
+def database(request: pytest.FixtureRequest, engine_kind: str) -> Iterator[DatabaseUrls | None]:
     """The test's database: None for a migrated SQLite copy (made by `make_configs`), or a
     fresh PostgreSQL database with a URL per role."""
-    if request.param == "sqlite":
+    if engine_kind == "sqlite":
         yield None
         return
     from store.roles import RoleNames
