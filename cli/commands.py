@@ -31,6 +31,7 @@ from core.errors import CoreError
 from core.tips import today
 from crypto import passphrase
 from crypto.keys import Identity
+from store import roles
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
 
@@ -91,10 +92,39 @@ def group() -> None:
     """The operator command line."""
 
 
+_OWNER_URL = click.option(
+    "--database-url",
+    "owner_url",
+    envvar="WESTRONG_OWNER_DATABASE_URL",
+    help="Connect as the database's owner (default: the command line's own database_url).",
+)
+
+
 @group.command("migrate")
-def migrate_command() -> None:
-    """Upgrade the database schema to the latest version."""
-    migrate(make_engine(_config().database_url))
+@_OWNER_URL
+def migrate_command(owner_url: str | None) -> None:
+    """Upgrade the database schema to the latest version (as the database's owner)."""
+    migrate(make_engine(owner_url or _config().database_url))
+
+
+@group.command("db-roles")
+@_OWNER_URL
+@click.option("--source-role", default=roles.RoleNames.source, show_default=True)
+@click.option("--reviewer-role", default=roles.RoleNames.reviewer, show_default=True)
+@click.option("--jobs-role", default=roles.RoleNames.jobs, show_default=True)
+def db_roles(owner_url: str | None, source_role: str, reviewer_role: str, jobs_role: str) -> None:
+    """Create the PostgreSQL login roles of the source app, the reviewer app and the
+    scheduled jobs, and grant each only what it needs (idempotent; run it after `migrate`)."""
+    names = roles.RoleNames(source_role, reviewer_role, jobs_role)
+    engine = make_engine(owner_url or _config().database_url)
+    try:
+        created = roles.apply_roles(engine, names)
+    except roles.RoleError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        engine.dispose()
+    for name in (source_role, reviewer_role, jobs_role):
+        click.echo(f"{name}\t{'created' if name in created else 'exists'}; grants applied")
 
 
 @group.command("list-desks")

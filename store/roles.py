@@ -130,9 +130,7 @@ def _ensure_role(conn: Connection, name: str) -> bool:
     return exists is None
 
 
-def _statements(
-    conn: Connection, names: RoleNames
-) -> list[str]:
+def _statements(conn: Connection, names: RoleNames) -> list[str]:
     tables, sequences = _tables(conn), _sequences(conn)
     database = conn.execute(text("SELECT current_database()")).scalar_one()
     schema = conn.execute(text("SELECT current_schema()")).scalar_one()

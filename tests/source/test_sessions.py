@@ -67,9 +67,7 @@ def _dump(url: str) -> list[str]:
     meta.reflect(engine)
     with engine.connect() as conn:
         return [
-            repr(tuple(row))
-            for table in meta.sorted_tables
-            for row in conn.execute(table.select())
+            repr(tuple(row)) for table in meta.sorted_tables for row in conn.execute(table.select())
         ]
 
 
