@@ -44,13 +44,13 @@ def _snapshot(engine: Engine) -> dict[str, set[tuple[tuple[str, object], ...]]]:
     """Every row of every table except Alembic's, as sorted (column, value) pairs."""
     meta = MetaData()
     meta.reflect(engine)
-    out = {}
+    out: dict[str, set[tuple[tuple[str, object], ...]]] = {}
     with engine.connect() as conn:
         for table in meta.sorted_tables:
             if table.name == "alembic_version":
                 continue
             rows = conn.execute(select(table)).mappings()
-            out[table.name] = {tuple(sorted(r.items())) for r in rows}
+            out[table.name] = {tuple(sorted((str(k), v) for k, v in r.items())) for r in rows}
     return out
 
 
