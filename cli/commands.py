@@ -289,7 +289,9 @@ def init_dev(instance: Path) -> None:
     if not config_path.exists():
         instance.mkdir(mode=0o700, parents=True, exist_ok=True)
         _write_private(config_path, _dev_config_text(instance))
-    config = load_cli_config({"WESTRONG_CONFIG": str(config_path)})
+    # WESTRONG_* variables override the file, as for every other command (the benches'
+    # --postgresql points a development instance at a throwaway server this way).
+    config = load_cli_config({**os.environ, "WESTRONG_CONFIG": str(config_path)})
     migrate(make_engine(config.database_url))
     BlobStore(config.store_root)
     with _transaction(config) as session:
