@@ -2,8 +2,8 @@
 socket only, in a temporary folder) with an empty database that the bench's instance uses,
 stopped and removed when the bench exits (normally, on an error, Ctrl-C or SIGTERM).
 
-The URL reaches the instance through the environment: `WESTRONG_BENCH_DATABASE_URL` for the
-benches that build their instance in-process (`_reviewer_seed.Instance`), and
+The URL reaches the instance through the environment: `BENCH_DATABASE_URL` (not a
+`WESTRONG_*` name: the configuration refuses settings it does not know) for the benches that build their instance in-process (`_reviewer_seed.Instance`), and
 `WESTRONG_DATABASE_URL` for the served ones (`init-dev` and gunicorn read it). Not a bench
 itself (the leading underscore).
 """
@@ -46,7 +46,7 @@ def start_if_asked(args: argparse.Namespace) -> str | None:
     server.start("fsync=on", "synchronous_commit=on", "full_page_writes=on")
     server.psql(f"CREATE DATABASE {DATABASE}")
     url = server.url(DATABASE)
-    os.environ["WESTRONG_BENCH_DATABASE_URL"] = url
+    os.environ["BENCH_DATABASE_URL"] = url
     os.environ["WESTRONG_DATABASE_URL"] = url
     version = server.psql("SHOW server_version").strip()
     print(f"database: PostgreSQL {version}, throwaway server on a Unix socket", flush=True)
