@@ -3,9 +3,10 @@ socket only, in a temporary folder) with an empty database that the bench's inst
 stopped and removed when the bench exits (normally, on an error, Ctrl-C or SIGTERM).
 
 The URL reaches the instance through the environment: `BENCH_DATABASE_URL` (not a
-`WESTRONG_*` name: the configuration refuses settings it does not know) for the benches that build their instance in-process (`_reviewer_seed.Instance`), and
-`WESTRONG_DATABASE_URL` for the served ones (`init-dev` and gunicorn read it). Not a bench
-itself (the leading underscore).
+`WESTRONG_*` name: the configuration refuses settings it does not know) for the benches that
+build their instance in-process (`_reviewer_seed.Instance`), and `WESTRONG_DATABASE_URL` for
+the served ones (`init-dev` and gunicorn read it). Not a bench itself (the leading
+underscore).
 """
 
 from __future__ import annotations
