@@ -47,7 +47,8 @@ class Instance:
         self.dir = Path(tempfile.mkdtemp(prefix=prefix))
         self.env: dict[str, str] = {
             "WESTRONG_MODE": "development",
-            "WESTRONG_DATABASE_URL": f"sqlite:///{self.dir / 'westrong.sqlite'}",
+            "WESTRONG_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL")
+            or f"sqlite:///{self.dir / 'westrong.sqlite'}",  # bench/_postgres.py sets it
             "WESTRONG_STORE_ROOT": str(self.dir / "store"),
             "WESTRONG_PEPPER": _dev_secret(),
             "WESTRONG_SOURCE_SECRET_KEY": _dev_secret(),

@@ -35,6 +35,7 @@ from journalist_interface.cases import add_months
 from sqlalchemy import insert
 from store.cases import InboxFilter, inbox
 
+from bench import _postgres
 from bench._harness import log, machine, median, p95
 from bench._reviewer_seed import Account, Instance, add_desks, add_reviewers, sign_in_fields
 from journalist_interface.app import create_app
@@ -163,7 +164,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--profile", action="store_true", help="cProfile the page views")
     parser.add_argument("--seed", type=int, default=20261126)
+    _postgres.add_option(parser)
     args = parser.parse_args()
+    _postgres.start_if_asked(args)
     log(machine())
     rng = random.Random(args.seed)
     with Instance() as instance:

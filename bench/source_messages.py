@@ -16,6 +16,7 @@ import random
 import threading
 import time
 
+from bench import _postgres
 from bench._harness import (
     DESK,
     Client,
@@ -160,7 +161,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4])
+    _postgres.add_option(parser)
     args = parser.parse_args()
+    _postgres.start_if_asked(args)
     log(machine())
     gunicorn = ["--workers", "2", "--threads", "4", "-k", "gthread", "--timeout", "120"]
     with Server(gunicorn, workers=2) as server:

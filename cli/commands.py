@@ -31,6 +31,7 @@ from core.errors import CoreError
 from core.tips import today
 from crypto import passphrase, totp_seal
 from crypto.keys import Identity
+from store import roles
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
 
@@ -100,15 +101,44 @@ def _totp_public_key(config: CliConfig) -> str:
     return config.totp_public_key
 
 
+_OWNER_URL = click.option(
+    "--database-url",
+    "owner_url",
+    envvar="WESTRONG_OWNER_DATABASE_URL",
+    help="Connect as the database's owner (default: the command line's own database_url).",
+)
+
+
 @group.command("migrate")
-def migrate_command() -> None:
-    """Upgrade the database schema to the latest version, then seal any TOTP secret still
-    stored in the clear (needs totp_public_key)."""
+@_OWNER_URL
+def migrate_command(owner_url: str | None) -> None:
+    """Upgrade the database schema to the latest version (as the database's owner), then
+    seal any TOTP secret still stored in the clear (needs totp_public_key)."""
     config = _config()
-    migrate(make_engine(config.database_url))
+    migrate(make_engine(owner_url or config.database_url))
     with _transaction(config) as session:
         if sealed := accounts.seal_plain_totp_secrets(session, config.totp_public_key):
             click.echo(f"sealed {sealed} TOTP secrets")
+
+
+@group.command("db-roles")
+@_OWNER_URL
+@click.option("--source-role", default=roles.RoleNames.source, show_default=True)
+@click.option("--reviewer-role", default=roles.RoleNames.reviewer, show_default=True)
+@click.option("--jobs-role", default=roles.RoleNames.jobs, show_default=True)
+def db_roles(owner_url: str | None, source_role: str, reviewer_role: str, jobs_role: str) -> None:
+    """Create the PostgreSQL login roles of the source app, the reviewer app and the
+    scheduled jobs, and grant each only what it needs (idempotent; run it after `migrate`)."""
+    names = roles.RoleNames(source_role, reviewer_role, jobs_role)
+    engine = make_engine(owner_url or _config().database_url)
+    try:
+        created = roles.apply_roles(engine, names)
+    except roles.RoleError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        engine.dispose()
+    for name in (source_role, reviewer_role, jobs_role):
+        click.echo(f"{name}\t{'created' if name in created else 'exists'}; grants applied")
 
 
 @group.command("totp-public-key")
@@ -314,7 +344,9 @@ def init_dev(instance: Path) -> None:
     if not config_path.exists():
         instance.mkdir(mode=0o700, parents=True, exist_ok=True)
         _write_private(config_path, _dev_config_text(instance))
-    config = load_cli_config({"WESTRONG_CONFIG": str(config_path)})
+    # WESTRONG_* variables override the file, as for every other command (the benches'
+    # --postgresql points a development instance at a throwaway server this way).
+    config = load_cli_config({**os.environ, "WESTRONG_CONFIG": str(config_path)})
     migrate(make_engine(config.database_url))
     BlobStore(config.store_root)
     with _transaction(config) as session:

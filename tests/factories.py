@@ -13,13 +13,14 @@ import os
 import re
 import shutil
 import tempfile
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import Session
 
 from config import (
@@ -38,6 +39,32 @@ from store.db import make_engine, migrate, session_factory
 from store.models import Case, Source, SubmissionKind
 
 _TEMPLATE: Path | None = None
+_ENGINES: dict[str, Engine] = {}
+
+
+def engine_for(url: str) -> Engine:
+    """Return one engine per database URL for the tests' own look behind the apps."""
+    if url not in _ENGINES:
+        _ENGINES[url] = make_engine(url)
+    return _ENGINES[url]
+
+
+_LIVE: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _remember(connection: Connection) -> None:
+    _LIVE.add(connection.engine)
+
+
+def dispose_engines(database: str) -> None:
+    """Close every pooled connection this test run holds to a database (the apps' and the
+    tests' own), before the database is dropped."""
+    for url in [u for u, e in _ENGINES.items() if e.url.database == database]:
+        del _ENGINES[url]
+    for engine in list(_LIVE):
+        if engine.url.database == database:
+            engine.dispose()
 
 
 def migrated_database(path: Path) -> str:
@@ -86,22 +113,44 @@ class InstanceConfigs:
         return Path(self.env["WESTRONG_STORE_ROOT"])
 
     def session(self) -> Session:
-        return session_factory(make_engine(self.database_url))()
+        return session_factory(engine_for(self.database_url))()
 
     @property
     def blobs(self) -> BlobStore:
         return BlobStore(self.store_root)
 
 
-def make_configs(tmp_path: Path, migrated: bool = True) -> InstanceConfigs:
-    """Return a testing instance under tmp_path (cheap KDFs, fresh secrets)."""
-    database = tmp_path / "test.sqlite"
-    url = migrated_database(database) if migrated else f"sqlite:///{database}"
+@dataclass(frozen=True)
+class DatabaseUrls:
+    """Where each process connects: the owner (tests looking behind the apps, migrations)
+    and, on PostgreSQL, each process as its own least-privilege role."""
+
+    owner: str
+    source: str | None = None
+    reviewer: str | None = None
+    cli: str | None = None
+
+    def env(self) -> dict[str, str]:
+        out = {"WESTRONG_DATABASE_URL": self.owner}
+        for process in ("source", "reviewer", "cli"):
+            if (url := getattr(self, process)) is not None:
+                out[f"WESTRONG_{process.upper()}_DATABASE_URL"] = url
+        return out
+
+
+def make_configs(
+    tmp_path: Path, migrated: bool = True, database: DatabaseUrls | None = None
+) -> InstanceConfigs:
+    """Return a testing instance under tmp_path (cheap KDFs, fresh secrets), on a migrated
+    SQLite copy unless `database` names another (a PostgreSQL database, its roles)."""
+    if database is None:
+        path = tmp_path / "test.sqlite"
+        database = DatabaseUrls(migrated_database(path) if migrated else f"sqlite:///{path}")
     totp_key = os.urandom(32)
     return InstanceConfigs(
         {
             "WESTRONG_MODE": "testing",
-            "WESTRONG_DATABASE_URL": url,
+            **database.env(),
             "WESTRONG_STORE_ROOT": str(tmp_path / "store"),
             "WESTRONG_SOURCE_PEPPER": os.urandom(32).hex(),
             "WESTRONG_SOURCE_SECRET_KEY": os.urandom(32).hex(),

@@ -1,8 +1,9 @@
 """Browser fixtures: Debian's chromium driven by Playwright, JavaScript off, on a phone viewport.
 
 `live_source` and `live_reviewer` serve the real apps on 127.0.0.1 (a free port, a background
-thread) over one migrated SQLite database with one desk; `screenshot(page, name)` saves a full-page
-PNG under artifacts/screenshots/ for a human to look at.
+thread) over one migrated database (SQLite or PostgreSQL, see tests/conftest.py) with one desk;
+`screenshot(page, name)` saves a full-page PNG under artifacts/screenshots/ for a human to
+look at.
 """
 
 from __future__ import annotations

@@ -3,9 +3,13 @@
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, Request
 
 from tests.browser.support import LiveApp
+
+# Rendering, not storage: one engine is enough (decision 045).
+pytestmark = pytest.mark.engines("sqlite")
 
 
 def _open_index(page: Page, live: LiveApp) -> list[str]:

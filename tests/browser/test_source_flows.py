@@ -16,6 +16,10 @@ from store.db import make_engine, session_factory
 from store.models import Submission
 from tests.browser.support import LiveApp
 
+# The source's side on PostgreSQL runs in tests/source (same app) and in the browser through
+# test_reviewer_flow, on both engines; these two flows stay on SQLite (decision 045).
+pytestmark = pytest.mark.engines("sqlite")
+
 EVIDENCE = bytes(range(256)) * 600  # 150 KB, binary
 PHOTO = b"\xff\xd8\xff\xe0 not really a jpeg " * 100
 

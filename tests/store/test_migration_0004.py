@@ -1,6 +1,7 @@
-"""Migration 0004 on a populated database: every source, submission, reply and blob is still
-reachable after the upgrade, a misfiled tip gets its own case at its own desk, and the
-downgrade brings back the old shape (lossy only where a source has cases at several desks)."""
+"""Migration 0004 on a populated database (SQLite and PostgreSQL): every source, submission,
+reply and blob is still reachable after the upgrade, a misfiled tip gets its own case at its
+own desk, and the downgrade brings back the old shape (lossy only where a source has cases at
+several desks)."""
 
 import datetime as dt
 from pathlib import Path
@@ -10,7 +11,7 @@ from alembic import command
 from sqlalchemy import Engine, text
 
 from store.blobs import BlobStore
-from store.db import alembic_config, make_engine
+from store.db import alembic_config
 
 DAY = dt.date(2026, 11, 2)
 
@@ -26,26 +27,27 @@ def _populate(engine: Engine, blobs: BlobStore) -> dict[str, str]:
     by_label = {v: k for k, v in names.items()}
     rows = [
         "INSERT INTO desks (id, slug, name_th, name_en, active) VALUES "
-        "(1, 'nacc', 'ป.ป.ช.', 'NACC', 1), (2, 'uni', 'ศูนย์', 'Centre', 1)",
+        "(1, 'nacc', 'ป.ป.ช.', 'NACC', TRUE), (2, 'uni', 'ศูนย์', 'Centre', TRUE)",
         "INSERT INTO reviewers (id, username, passphrase_hash, totp_secret, is_admin, active, "
-        "failed_logins, created_at) VALUES (1, 'nok', 'h', 's', 0, 1, 0, '2026-11-01 00:00:00')",
+        "failed_logins, created_at) VALUES "
+        "(1, 'nok', 'h', 's', FALSE, TRUE, 0, '2026-11-01 00:00:00+00')",
         "INSERT INTO sources (id, lookup_id, reply_recipient, designation, pending, created_on, "
         "last_activity_on, desk_id, status, received_on, acknowledge_due_on, acknowledged_on, "
         "feedback_due_on, external_reference, category, province, assignee_id, starred) VALUES "
-        "(1, 'L1', 'age1a', 'brave otter', 0, '2026-11-01', '2026-11-03', 1, 'acknowledged', "
+        "(1, 'L1', 'age1a', 'brave otter', FALSE, '2026-11-01', '2026-11-03', 1, 'acknowledged', "
         "'2026-11-01', '2026-11-08', '2026-11-02', '2027-02-02', 'REF-1', 'bribery', 'TH-10', "
-        "1, 1), "
-        "(2, 'L2', 'age1b', 'quiet heron', 1, '2026-11-03', '2026-11-03', NULL, 'received', "
-        "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0)",
+        "1, TRUE), "
+        "(2, 'L2', 'age1b', 'quiet heron', TRUE, '2026-11-03', '2026-11-03', NULL, 'received', "
+        "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE)",
         "INSERT INTO submissions (id, source_id, desk_id, kind, blob_name, ciphertext_size, "
         "created_on, seen) VALUES "
-        f"(1, 1, 1, 'message', '{by_label['s1-msg']}', 6, '2026-11-01', 1), "
-        f"(2, 1, 1, 'file', '{by_label['s1-file']}', 7, '2026-11-01', 0), "
-        f"(3, 1, 2, 'message', '{by_label['s1-to-desk2']}', 11, '2026-11-03', 0)",
+        f"(1, 1, 1, 'message', '{by_label['s1-msg']}', 6, '2026-11-01', TRUE), "
+        f"(2, 1, 1, 'file', '{by_label['s1-file']}', 7, '2026-11-01', FALSE), "
+        f"(3, 1, 2, 'message', '{by_label['s1-to-desk2']}', 11, '2026-11-03', FALSE)",
         "INSERT INTO submission_seen (submission_id, reviewer_id) VALUES (1, 1)",
         "INSERT INTO replies (id, source_id, reviewer_id, blob_name, ciphertext_size, "
         f"created_at, deleted_by_source) VALUES (1, 1, 1, '{by_label['reply']}', 5, "
-        "'2026-11-02 10:00:00', 0)",
+        "'2026-11-02 10:00:00+00', FALSE)",
         "INSERT INTO reviewer_desks (reviewer_id, desk_id) VALUES (1, 1)",
     ]
     with engine.begin() as conn:
@@ -55,8 +57,8 @@ def _populate(engine: Engine, blobs: BlobStore) -> dict[str, str]:
 
 
 @pytest.fixture
-def populated(tmp_path: Path) -> tuple[Engine, BlobStore, dict[str, str]]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'db'}")
+def populated(blank_engine: Engine, tmp_path: Path) -> tuple[Engine, BlobStore, dict[str, str]]:
+    engine = blank_engine
     command.upgrade(alembic_config(engine), "0003")
     blobs = BlobStore(tmp_path / "store")
     return engine, blobs, _populate(engine, blobs)

@@ -7,7 +7,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from store.db import alembic_config, make_engine, migrate
 from store.models import Base
@@ -18,8 +18,8 @@ REVISIONS = [
 ]
 
 
-def test_head_matches_models(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'db'}")
+def test_head_matches_models(blank_engine: Engine) -> None:
+    engine = blank_engine
     migrate(engine)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -27,8 +27,8 @@ def test_head_matches_models(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("revision", REVISIONS)
-def test_each_migration_upgrades_and_downgrades(tmp_path: Path, revision: str) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'db'}")
+def test_each_migration_upgrades_and_downgrades(blank_engine: Engine, revision: str) -> None:
+    engine = blank_engine
     cfg = alembic_config(engine)
     command.upgrade(cfg, revision)
     command.downgrade(cfg, "-1")
