@@ -26,6 +26,7 @@ from bench._harness import Client, Gunicorn, csrf
 from config import ReviewerConfig, load_reviewer_config
 from core import desks
 from crypto import passphrase as passphrases
+from crypto import totp_seal
 from crypto.keys import Identity
 from store.db import make_engine, migrate, session_factory
 from store.models import Reviewer, reviewer_desks
@@ -45,8 +46,10 @@ class Instance:
 
     def __init__(self, prefix: str = "westrong-reviewer-bench-") -> None:
         self.dir = Path(tempfile.mkdtemp(prefix=prefix))
+        self.totp_key = secrets.token_bytes(32)
         self.env: dict[str, str] = {
             "WESTRONG_MODE": "development",
+            "WESTRONG_REVIEWER_TOTP_KEY": "dev-" + self.totp_key.hex(),
             "WESTRONG_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL")
             or f"sqlite:///{self.dir / 'westrong.sqlite'}",  # bench/_postgres.py sets it
             "WESTRONG_STORE_ROOT": str(self.dir / "store"),
@@ -107,6 +110,7 @@ def add_reviewers(
     TOTP secrets."""
     words, hashed = production_hash(instance.config)
     now = dt.datetime.now(dt.UTC)
+    public = totp_seal.public_key(instance.totp_key)
     accounts = []
     with instance.engine.begin() as conn:
         for i in range(count):
@@ -114,7 +118,7 @@ def add_reviewers(
             row = {
                 "username": username,
                 "passphrase_hash": hashed,
-                "totp_secret": secret,
+                "totp_secret": totp_seal.seal(public, secret),  # as core.accounts stores it
                 "is_admin": False,
                 "active": True,
                 "failed_logins": 0,
