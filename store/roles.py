@@ -44,7 +44,7 @@ SOURCE: dict[str, Grant] = {
     "sources": Grant((SELECT, INSERT, UPDATE, DELETE), ("pending", "last_activity_on")),
     "cases": Grant((SELECT, INSERT, UPDATE), ("last_activity_on",)),
     "submissions": Grant((SELECT, INSERT)),
-    "replies": Grant((SELECT, UPDATE), ("deleted_by_source",)),
+    "replies": Grant((SELECT, UPDATE), ("deleted_by_source", "source_could_not_open")),
     "source_sessions": Grant(ALL),
 }
 
@@ -63,7 +63,10 @@ REVIEWER: dict[str, Grant] = {
     "reviewers": Grant(ALL),
     "reviewer_desks": Grant(ALL),
     "reviewer_sessions": Grant(ALL),
+    "desk_key_notices": Grant(ALL),
     "audit_events": Grant(APPEND),
+    # The chain's head: the last hash and the row count, moved on with every append.
+    "audit_head": Grant((SELECT, UPDATE)),
 }
 
 # The command line and the scheduled jobs (retention, purges, accounts, desks): every table,
@@ -71,6 +74,7 @@ REVIEWER: dict[str, Grant] = {
 JOBS: dict[str, Grant] = {
     **{name: Grant(ALL) for name in Base.metadata.tables},
     "audit_events": Grant(APPEND),
+    "audit_head": Grant((SELECT, UPDATE)),
     "alembic_version": Grant((SELECT,)),
 }
 

@@ -19,6 +19,11 @@ pytestmark = pytest.mark.engines("postgresql")
 ROLES = RoleNames()
 INSUFFICIENT_PRIVILEGE = "42501"
 
+AUDIT_ROW = (
+    "INSERT INTO audit_events (at, action, detail, row_hash) "
+    "VALUES (now(), 'x', '', repeat('0', 64))"
+)
+
 
 @pytest.fixture
 def as_role(database: DatabaseUrls) -> Iterator[dict[str, Engine]]:
@@ -34,13 +39,14 @@ def as_role(database: DatabaseUrls) -> Iterator[dict[str, Engine]]:
                 "INSERT INTO reviewers (username, passphrase_hash, totp_secret, is_admin, "
                 "active, failed_logins, created_at) VALUES ('nok', 'h', 's', false, true, 0, "
                 "now());"
-                "INSERT INTO audit_events (at, action, detail) VALUES (now(), 'login', '');"
+                "INSERT INTO audit_events (at, action, detail, row_hash) "
+                "VALUES (now(), 'login', '', repeat('0', 64));"
                 "INSERT INTO desks (slug, name_th, name_en, active) VALUES ('d', 'd', 'd', true);"
                 "INSERT INTO sources (lookup_id, reply_recipient, pending, created_on, "
                 "last_activity_on) VALUES ('L', 'age1x', false, current_date, current_date);"
                 "INSERT INTO cases (source_id, desk_id, designation, last_activity_on, status, "
-                "received_on, starred) SELECT s.id, d.id, 'brave otter', current_date, "
-                "'received', current_date, false FROM sources s, desks d;"
+                "received_on, starred, audit_ref) SELECT s.id, d.id, 'brave otter', "
+                "current_date, 'received', current_date, false, 'r1' FROM sources s, desks d;"
             )
         )
     yield engines
@@ -82,7 +88,7 @@ SCHEMA_CHANGES = [
         "SELECT * FROM reviewer_desks",
         "SELECT * FROM submission_seen",
         "SELECT * FROM audit_events",
-        "INSERT INTO audit_events (at, action, detail) VALUES (now(), 'x', '')",
+        AUDIT_ROW,
         "UPDATE cases SET status = 'closed'",
         "UPDATE cases SET assignee_id = NULL",
         "UPDATE sources SET reply_recipient = 'age1attacker'",
@@ -132,11 +138,11 @@ def test_the_jobs_role_is_refused(as_role: dict[str, Engine], sql: str) -> None:
         ("source", "SELECT designation, status FROM cases"),
         ("source", "UPDATE cases SET last_activity_on = current_date"),
         ("reviewer", "SELECT username, totp_secret FROM reviewers"),
-        ("reviewer", "INSERT INTO audit_events (at, action, detail) VALUES (now(), 'x', '')"),
+        ("reviewer", AUDIT_ROW),
         ("reviewer", "SELECT * FROM audit_events"),
         ("reviewer", "UPDATE cases SET status = 'triage'"),
         ("jobs", "DELETE FROM sources WHERE pending"),
-        ("jobs", "INSERT INTO audit_events (at, action, detail) VALUES (now(), 'purge', '')"),
+        ("jobs", AUDIT_ROW),
     ],
 )
 def test_what_each_role_needs_is_allowed(as_role: dict[str, Engine], role: str, sql: str) -> None:
