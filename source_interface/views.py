@@ -235,7 +235,10 @@ def submit() -> tuple[str, int]:
         tips.discard(_blobs(), names)
         return _render_lookup(form, 400, files_dropped=bool(files))
     desk = desks[form.desk.data]
-    stored = [tips.StoredBlob(SubmissionKind.FILE, f.blob_name, f.ciphertext_size) for f in files]
+    stored = [
+        tips.StoredBlob(SubmissionKind.FILE, f.blob_name, f.ciphertext_size, f.sha256 or None)
+        for f in files
+    ]
     try:
         if message or fields_given:
             to = tips.recipients(desk)

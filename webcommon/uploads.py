@@ -49,6 +49,7 @@ class StoredFile:
     blob_name: str
     plaintext_size: int
     ciphertext_size: int
+    sha256: str = ""
 
 
 @dataclass(frozen=True)
