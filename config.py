@@ -115,10 +115,17 @@ class ReviewerConfig(Shared):
 
 @dataclass(frozen=True)
 class CliConfig(Shared):
-    """The command line and the scheduled jobs: no session key, no pepper."""
+    """The command line and the scheduled jobs: no session key, no pepper.
+
+    `instance_dir` (the folder of every process's configuration and secrets, e.g.
+    /etc/westrong) and `onion_keys_dir` (the onion service's key folder) go into backups and
+    come back on restore when set.
+    """
 
     passphrase_time_cost: int = 3
     passphrase_memory_kib: int = 64 * 1024
+    instance_dir: Path | None = None
+    onion_keys_dir: Path | None = None
 
 
 AnyConfig = SourceConfig | ReviewerConfig | CliConfig
@@ -216,7 +223,7 @@ def _convert(cls: type[AnyConfig], label: str, name: str, value: object, mode: M
             raise ConfigError(f"{label} must be a number") from None
     if kind == "bool":
         return _bool(label, value)
-    if kind == "Path":
+    if kind in {"Path", "Path | None"}:
         return Path(str(value))
     return str(value)
 

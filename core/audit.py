@@ -37,6 +37,10 @@ class Action(StrEnum):
     LOGO_SAVED = "logo_saved"
     LOGO_REMOVED = "logo_removed"
     PURGE = "purge"
+    CHECK_REPAIRED = "check_repaired"
+    HOLD = "hold"
+    HOLD_RELEASED = "hold_released"
+    DELETIONS_DONE = "deletions_done"
 
 
 def record(

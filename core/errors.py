@@ -19,3 +19,11 @@ class Conflict(CoreError):
 
 class Invalid(CoreError):
     """An input the use case refuses (a bad recipient, an envelope of the wrong shape)."""
+
+
+class Damaged(CoreError):
+    """A stored blob is missing or does not match its row: it must not be served."""
+
+
+class DiskFull(CoreError):
+    """The disk (store or database) has no room: nothing was stored; try again later."""
