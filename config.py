@@ -100,6 +100,9 @@ class SourceConfig(Shared):
     kdf_mem: int = MIN_KDF_MEM
     kdf_concurrency: int = 2
     kdf_per_second: float = 4.0  # per worker process
+    # A newcomer who finds the gate full waits this long, if few enough already wait.
+    kdf_wait_seconds: float = 5.0
+    kdf_max_waiting: int = 2  # per worker process: the rest of its threads serve pages
 
 
 @dataclass(frozen=True)
