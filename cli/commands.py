@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 import config as config_module
 from config import CliConfig, ConfigError, load_cli_config
-from core import accounts, backup, desks, integrity, retention, sources
+from core import accounts, backup, deletion, desks, integrity, retention, sources
 from core import settings as instance_settings
 from core.audit import Action, record
 from core.errors import CoreError
@@ -206,14 +206,26 @@ def purge_pending() -> None:
 
 @group.command("purge")
 def purge() -> None:
-    """Run retention (daily, from a timer): purge-pending, then delete closed cases past the
-    retention period set in the reviewer interface, shredding their files."""
+    """Run retention and the deletion queue (daily, from a timer): purge-pending, delete
+    closed cases past the retention period and codenames left with no case (settings in the
+    reviewer interface; cases on hold are kept), then shred every queued blob and clear
+    stale temporary files. Prints counts."""
     config = _config()
+    blobs = BlobStore(config.store_root)
     with _transaction(config) as session:
         rules = instance_settings.load(session, config.max_upload_bytes, config.default_language)
-        blobs = BlobStore(config.store_root)
         done = retention.purge(session, blobs, rules, today(), dt.datetime.now(dt.UTC))
+    worked = deletion.work(session_factory(make_engine(config.database_url)), blobs)
+    stale = blobs.purge_temp()
     click.echo(f"purged {done.closed_cases} closed cases past retention")
+    click.echo(f"purged {done.inactive_sources} inactive codenames with no case left")
+    if worked.skipped:
+        click.echo("deletion queue: skipped (a backup holds the store); the next run retries")
+    else:
+        click.echo(f"shredded {worked.shredded} queued blobs, {worked.failed} failed (retried)")
+    click.echo(f"removed {stale} stale temporary files")
+    if worked.failed:
+        raise click.exceptions.Exit(1)
 
 
 @group.command("backup")

@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
+from config import Mode
+from core import deletion
 from store.db import is_disk_full, make_engine, session_factory
 
 _KEY = "westrong_db"
@@ -68,6 +70,13 @@ def _commit(response: Response) -> Response:
             raise
         session.rollback()  # the rollback hooks discard the blobs this request stored
         return current_app.make_response(disk_full())
+    if deletion.queued_in(session) and current_app.extensions["westrong_config"].mode in (
+        Mode.DEVELOPMENT,
+        Mode.TESTING,
+    ):
+        # Development works the deletion queue right away; production leaves it to the
+        # scheduled job (`manage.py purge`), so a reviewer's delete returns at once.
+        deletion.work(sessions(), current_app.extensions["westrong_blobs"])
     return response
 
 
