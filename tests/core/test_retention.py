@@ -17,10 +17,12 @@ from tests.factories import World, add_case, add_source, sign_in, token_of
 TODAY = dt.date(2027, 6, 1)
 
 
-def _rules(world: World, **changes: int) -> instance_settings.Settings:
+def _rules(
+    world: World, retention_days: int = 365, inactive_source_days: int = 365
+) -> instance_settings.Settings:
     with world.session() as s:
         rules = instance_settings.load(s, 1024 * 1024, "th")
-    return replace(rules, **changes)
+    return replace(rules, retention_days=retention_days, inactive_source_days=inactive_source_days)
 
 
 def _closed_case(world: World, lookup: str, closed_days_ago: int) -> int:
