@@ -98,8 +98,11 @@ class BlobStore:
         finally:
             os.close(fd)
 
-    def restore(self, name: str, source: IO[bytes], size: int) -> str:
-        """Write a blob under its original name (a restore), atomically; return its SHA-256."""
+    def restore(self, name: str, source: IO[bytes], size: int, durable: bool = True) -> str:
+        """Write a blob under its original name (a restore), atomically; return its SHA-256.
+
+        `durable=False` skips the fsyncs: a restore syncs the whole file system once at the
+        end instead (a crash during a restore means running it again)."""
         final = self.path(name)
         temp, fd = self._new_temp()
         digest = hashlib.sha256()
@@ -114,12 +117,14 @@ class BlobStore:
                     digest.update(chunk)
                     left -= len(chunk)
                 out.flush()
-                os.fsync(out.fileno())
-                if _make_dir(final.parent):
+                if durable:
+                    os.fsync(out.fileno())
+                if _make_dir(final.parent) and durable:
                     _fsync_dir(self._root)
                 os.utime(temp, (0, 0))
                 os.replace(temp, final)
-            _fsync_dir(final.parent)
+            if durable:
+                _fsync_dir(final.parent)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
