@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 import config as config_module
 from config import CliConfig, ConfigError, load_cli_config
-from core import accounts, backup, deletion, desks, integrity, retention, sources
+from core import accounts, backup, deletion, desks, integrity, restore, retention, sources
 from core import settings as instance_settings
 from core.audit import Action, record
 from core.errors import CoreError
@@ -285,7 +285,7 @@ def restore_command(archive: Path, identity: Path, force: bool) -> None:
         raise CommandError(f"cannot read the identity file: {exc}") from None
     try:
         with open(archive, "rb") as source:
-            done = backup.restore(
+            done = restore.restore(
                 config.database_url,
                 BlobStore(config.store_root),
                 identities,

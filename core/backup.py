@@ -25,20 +25,18 @@ import tarfile
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import IO, BinaryIO
+from pathlib import Path
+from typing import IO
 
-from sqlalchemy import Connection, create_engine, inspect, select, text
+from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.engine import URL, make_url
 
-from core import integrity
 from core.errors import CoreError, Invalid
 from crypto import age
-from crypto.keys import Identity, Recipient
+from crypto.keys import Recipient
 from store.blobs import BlobStore
-from store.db import make_engine, migrate, session_factory
 from store.errors import StoreError
-from store.models import Desk, Reply, Reviewer, Source, Submission
+from store.models import Reply, Submission
 
 FORMAT = "westrong-drop/backup/v1"
 ROOT = "westrong-backup"
@@ -64,18 +62,18 @@ class Counts:
 # --- the database ------------------------------------------------------------------------
 
 
-def _engine_name(url: str) -> str:
+def engine_name(url: str) -> str:
     return make_url(url).get_backend_name()
 
 
-def _sqlite_path(url: str) -> Path:
+def sqlite_path(url: str) -> Path:
     database = make_url(url).database
     if not database or database == ":memory:":
         raise BackupError("an in-memory SQLite database cannot be backed up")
     return Path(database)
 
 
-def _libpq(url: str) -> tuple[str, dict[str, str]]:
+def libpq_url(url: str) -> tuple[str, dict[str, str]]:
     """Return a libpq connection URL (no password in it: that goes in the environment)."""
     parsed: URL = make_url(url)
     env = dict(os.environ)
@@ -95,10 +93,10 @@ def _blob_names(conn: Connection) -> list[str]:
 @contextlib.contextmanager
 def _snapshot(url: str, work: Path) -> Iterator[tuple[Path, str, list[str]]]:
     """Take a consistent snapshot: yield (dump file, member name, blob names it references)."""
-    engine = _engine_name(url)
+    engine = engine_name(url)
     if engine == "sqlite":
         dump = work / "database.sqlite"
-        source = sqlite3.connect(_sqlite_path(url))
+        source = sqlite3.connect(sqlite_path(url))
         target = sqlite3.connect(dump)
         try:
             source.backup(target)  # one step: a read transaction, writers keep going (WAL)
@@ -120,7 +118,7 @@ def _snapshot(url: str, work: Path) -> Iterator[tuple[Path, str, list[str]]]:
             with pg.connect() as conn, conn.begin():
                 snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
                 names = _blob_names(conn)
-                libpq, env = _libpq(url)
+                libpq, env = libpq_url(url)
                 subprocess.run(  # noqa: S603 (fixed program, our own arguments)
                     [
                         shutil.which("pg_dump") or "pg_dump",
@@ -197,7 +195,7 @@ def write(
         _snapshot(url, Path(work)) as (dump, member, names),
         tarfile.open(fileobj=encryptor, mode="w|", format=tarfile.PAX_FORMAT) as tar,  # type: ignore[call-overload]
     ):
-        meta = {"format": FORMAT, "engine": _engine_name(url)}
+        meta = {"format": FORMAT, "engine": engine_name(url)}
         _add_bytes(tar, "FORMAT", json.dumps(meta).encode())
         with open(dump, "rb") as f:
             tar.addfile(_info(member, os.fstat(f.fileno()).st_size), f)
@@ -245,207 +243,3 @@ def write_file(
             os.unlink(part)
         raise
     return counts
-
-
-# --- restoring ---------------------------------------------------------------------------
-
-
-class _ChunkReader(io.RawIOBase):
-    """A readable over an iterator of byte chunks (age's verified plaintext)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._left = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        while not self._left:
-            try:
-                self._left = next(self._chunks)
-            except StopIteration:
-                return 0
-        size = min(len(buffer), len(self._left))
-        buffer[:size] = self._left[:size]
-        self._left = self._left[size:]
-        return size
-
-
-def is_live(url: str, blobs: BlobStore) -> bool:
-    """Say whether an instance already holds data (desks, sources, reviewers or blobs)."""
-    if blobs.names():
-        return True
-    engine = make_engine(url)
-    try:
-        if "desks" not in inspect(engine).get_table_names():
-            return False
-        with session_factory(engine)() as session:
-            return any(
-                session.scalar(select(model.id).limit(1)) is not None
-                for model in (Desk, Source, Reviewer, Submission, Reply)
-            )
-    finally:
-        engine.dispose()
-
-
-def _safe_relative(name: str, prefix: str) -> PurePosixPath | None:
-    """Return the path below `prefix/` of an archive member, refusing anything odd."""
-    path = PurePosixPath(name)
-    parts = path.parts
-    if len(parts) < 3 or parts[0] != ROOT or parts[1] != prefix:
-        return None
-    if any(p in {"", ".", ".."} for p in parts) or path.is_absolute():
-        raise BackupError("the archive holds an unsafe path")
-    return PurePosixPath(*parts[2:])
-
-
-def _restore_file(
-    tar: tarfile.TarFile, member: tarfile.TarInfo, folder: Path, relative: PurePosixPath
-) -> None:
-    target = folder.joinpath(*relative.parts)
-    if member.isdir():
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(target, member.mode & 0o7777)
-    elif member.isfile():
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        source = tar.extractfile(member)
-        if source is None:
-            raise BackupError("the archive is damaged")
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            shutil.copyfileobj(source, out, COPY_CHUNK)
-        os.chmod(target, member.mode & 0o7777)
-    else:
-        return
-    if os.geteuid() == 0:
-        os.chown(target, member.uid, member.gid)  # tor's key folder must stay tor's
-
-
-def _load_database(url: str, dump: Path, member: str) -> None:
-    engine_name = _engine_name(url)
-    wanted = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}.get(engine_name)
-    if member != wanted:
-        raise BackupError(
-            f"this archive holds {member}; it cannot go into a {engine_name} database"
-        )
-    if engine_name == "sqlite":
-        path = _sqlite_path(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        source = sqlite3.connect(dump)
-        target = sqlite3.connect(path)
-        try:
-            source.backup(target)  # replaces every page, WAL files included
-        finally:
-            source.close()
-            target.close()
-        return
-    libpq, env = _libpq(url)
-    result = subprocess.run(  # noqa: S603
-        [
-            shutil.which("pg_restore") or "pg_restore",
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            f"--dbname={libpq}",
-            str(dump),
-        ],
-        env=env,
-        capture_output=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise BackupError(f"pg_restore failed: {result.stderr.decode(errors='replace')[-300:]}")
-
-
-def restore(
-    url: str,
-    blobs: BlobStore,
-    identities: Sequence[Identity],
-    source: BinaryIO,
-    instance_dir: Path | None = None,
-    onion_dir: Path | None = None,
-    force: bool = False,
-    work_dir: Path | None = None,
-) -> Counts:
-    """Restore an archive into this (fresh) instance; refuse a live one unless `force`.
-
-    The database comes first; then each blob is written under its own name and checked
-    against its row's size and hash (a damaged one is counted and left out, and its row
-    removed by the final check). Rows whose blob never arrived and blobs no row names are
-    repaired at the end, so the restored instance is consistent.
-    """
-    if not force and is_live(url, blobs):
-        raise BackupError("this instance already holds data; restore refuses without --force")
-    reader = io.BufferedReader(_ChunkReader(age.decrypt_chunks(source, identities)), COPY_CHUNK)
-    expected: dict[str, tuple[int, str | None]] = {}
-    seen_format = finished = False
-    engine_name = _engine_name(url)
-    blob_count = blob_bytes = instance_files = onion_files = damaged = 0
-    with (
-        tempfile.TemporaryDirectory(prefix="westrong-restore-", dir=work_dir) as work,
-        tarfile.open(fileobj=reader, mode="r|") as tar,
-    ):
-        for member in tar:
-            name = member.name
-            if name == f"{ROOT}/FORMAT":
-                data = tar.extractfile(member)
-                meta = json.loads(data.read() if data else b"{}")
-                if meta.get("format") != FORMAT:
-                    raise BackupError("not a WE STRONG Drop backup (or a newer format)")
-                seen_format = True
-                continue
-            if not seen_format:
-                raise BackupError("not a WE STRONG Drop backup")
-            if name in {f"{ROOT}/database.sqlite", f"{ROOT}/database.pgdump"}:
-                dump = Path(work) / "database"
-                data = tar.extractfile(member)
-                if data is None:
-                    raise BackupError("the archive is damaged")
-                with open(dump, "wb") as out:
-                    shutil.copyfileobj(data, out, COPY_CHUNK)
-                _load_database(url, dump, name.rsplit("/", 1)[1])
-                os.unlink(dump)
-                engine = make_engine(url)
-                migrate(engine)  # an older version's backup comes up to this version's schema
-                with session_factory(engine)() as session:
-                    expected = {n: (v[1], v[2]) for n, v in integrity.referenced(session).items()}
-                engine.dispose()
-                continue
-            if name == f"{ROOT}/MANIFEST.json":
-                finished = True
-                continue
-            if (relative := _safe_relative(name, "store")) is not None:
-                if not member.isfile():
-                    continue
-                blob_name = relative.name
-                data = tar.extractfile(member)
-                row = expected.get(blob_name)
-                if data is None or row is None or row[0] != member.size:
-                    damaged += 1
-                    continue
-                digest = blobs.restore(blob_name, data, member.size, durable=False)
-                if row[1] is not None and digest != row[1]:
-                    blobs.secure_delete(blob_name)
-                    damaged += 1
-                    continue
-                blob_count += 1
-                blob_bytes += member.size
-            elif (relative := _safe_relative(name, "instance")) is not None:
-                if instance_dir is not None:
-                    _restore_file(tar, member, instance_dir, relative)
-                    instance_files += member.isfile()
-            elif (relative := _safe_relative(name, "onion")) is not None and onion_dir:
-                _restore_file(tar, member, onion_dir, relative)
-                onion_files += member.isfile()
-    if not finished:
-        raise BackupError("the archive ended before its manifest: it is incomplete")
-    os.sync()  # one flush for every restored blob, instead of two fsyncs each
-    engine = make_engine(url)
-    try:
-        with session_factory(engine)() as session, session.begin():
-            integrity.check(session, blobs, repair=True, grace_seconds=0)
-    finally:
-        engine.dispose()
-    return Counts(blob_count, blob_bytes, instance_files, onion_files, engine_name, damaged)
