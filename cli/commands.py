@@ -441,7 +441,10 @@ def serve(bind: str) -> None:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit status (for tests and `main`)."""
     try:
-        group.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        # Without standalone mode, click returns a command's Exit code instead of raising.
+        status = group.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        if isinstance(status, int):
+            return status
     except click.exceptions.Exit as done:
         return int(done.exit_code or 0)
     except click.ClickException as exc:
