@@ -34,6 +34,7 @@ from sqlalchemy.engine import URL, make_url
 from core.errors import CoreError, Invalid
 from crypto import age
 from crypto.keys import Recipient
+from crypto.stream import StreamEncryptor
 from store.blobs import BlobStore
 from store.errors import StoreError
 from store.models import Reply, Submission
@@ -145,6 +146,23 @@ def _snapshot(url: str, work: Path) -> Iterator[tuple[Path, str, list[str]]]:
 # --- writing ---------------------------------------------------------------------------
 
 
+class _Position:
+    """A write-only stream that knows its position: tarfile's plain "w" mode then writes
+    straight through (its stream mode re-copies a growing buffer on every write)."""
+
+    def __init__(self, out: StreamEncryptor) -> None:
+        self._out = out
+        self._position = 0
+
+    def write(self, data: bytes) -> int:
+        self._out.write(data)
+        self._position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._position
+
+
 def _info(name: str, size: int, mode: int = 0o600) -> tarfile.TarInfo:
     info = tarfile.TarInfo(f"{ROOT}/{name}")
     info.size, info.mode, info.mtime = size, mode, 0  # no times: they would date tips
@@ -193,8 +211,9 @@ def write(
         tempfile.TemporaryDirectory(prefix="westrong-backup-", dir=work_dir) as work,
         blobs.locked(exclusive=True),
         _snapshot(url, Path(work)) as (dump, member, names),
-        tarfile.open(fileobj=encryptor, mode="w|", format=tarfile.PAX_FORMAT) as tar,  # type: ignore[call-overload]
+        tarfile.open(fileobj=_Position(encryptor), mode="w:", format=tarfile.PAX_FORMAT) as tar,  # type: ignore[call-overload]
     ):
+        tar.copybufsize = COPY_CHUNK
         meta = {"format": FORMAT, "engine": engine_name(url)}
         _add_bytes(tar, "FORMAT", json.dumps(meta).encode())
         with open(dump, "rb") as f:

@@ -17,7 +17,7 @@ import tarfile
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from sqlalchemy import inspect, select
 
@@ -59,6 +59,31 @@ class _ChunkReader(io.RawIOBase):
         buffer[:size] = self._left[:size]
         self._left = self._left[size:]
         return size
+
+
+class _Forward:
+    """A read-only stream that can seek forward (by reading): tarfile's plain "r" mode
+    reads members in order through it, without its stream mode's buffer copies."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        self._source = source
+        self._position = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._source.read(size)
+        self._position += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, position: int, whence: int = 0) -> int:
+        if whence != 0 or position < self._position:
+            raise BackupError("the archive is damaged (it goes backwards)")
+        while self._position < position:
+            if not self.read(min(position - self._position, COPY_CHUNK)):
+                break
+        return self._position
 
 
 def is_live(url: str, blobs: BlobStore) -> bool:
@@ -172,7 +197,7 @@ def restore(
     blob_count = blob_bytes = instance_files = onion_files = damaged = 0
     with (
         tempfile.TemporaryDirectory(prefix="westrong-restore-", dir=work_dir) as work,
-        tarfile.open(fileobj=reader, mode="r|") as tar,
+        tarfile.open(fileobj=_Forward(reader), mode="r:") as tar,  # type: ignore[call-overload]
     ):
         for member in tar:
             name = member.name
@@ -228,7 +253,7 @@ def restore(
                 onion_files += member.isfile()
     if not finished:
         raise BackupError("the archive ended before its manifest: it is incomplete")
-    os.sync()  # one flush for every restored blob, instead of two fsyncs each
+    blobs.sync()  # one flush for every restored blob, instead of two fsyncs each
     engine = make_engine(url)
     try:
         with session_factory(engine)() as session, session.begin():

@@ -13,6 +13,7 @@ full-disk encryption of the store volume is recommended on top.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import os
@@ -130,6 +131,16 @@ class BlobStore:
                 os.unlink(temp)
             raise
         return digest.hexdigest()
+
+    def sync(self) -> None:
+        """Flush the store's whole file system to disk (syncfs), after unsynced restores."""
+        fd = os.open(self._root, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.syncfs(fd) != 0:
+                os.sync()
+        finally:
+            os.close(fd)
 
     def writer(self) -> BlobWriter:
         """Return a context manager that streams one new blob to disk."""
