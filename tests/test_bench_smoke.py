@@ -28,3 +28,16 @@ def test_crypto_throughput_bench_runs() -> None:
     )
     assert "ratio" in result.stdout
     assert "codename derivation" in result.stdout
+
+
+def test_backup_restore_bench_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.backup_restore", "--sources", "20", "--mib", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    assert "ratio" in result.stdout
+    assert "peak RSS" in result.stdout
