@@ -6,16 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INSTANCE ?= instance
 # System tools the tests run against for real (installed through apt-get when run as root).
-<<<<<<< HEAD
-TEST_TOOLS := age age-keygen vagrant chromium mat2 Xvfb dbus-daemon desktop-file-validate pg_ctlcluster file
-TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap postgresql file \
-=======
-TEST_TOOLS := age age-keygen vagrant chromium mat2 Xvfb dbus-daemon desktop-file-validate
-TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap postgresql \
->>>>>>> opsa
+TEST_TOOLS := age age-keygen vagrant chromium mat2 Xvfb dbus-daemon desktop-file-validate pg_ctlcluster file strace
+TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap postgresql file strace \
   xvfb xauth dbus-daemon desktop-file-utils at-spi2-core libatk-adaptor gir1.2-atspi-2.0 python3-gi gir1.2-gtk-3.0 python3-venv
-# Debian keeps PostgreSQL's server binaries off PATH (tests run initdb and pg_ctl from here).
-PG_CHECK := compgen -G "/usr/lib/postgresql/*/bin/initdb"
 # The workstation's window runs under Debian's Python (its python3-gi), as on an officer's machine.
 GTK_CHECK := /usr/bin/python3 -c 'import gi, ensurepip; gi.require_version("Gtk", "3.0"); gi.require_version("Atspi", "2.0")'
 # The tests start throwaway PostgreSQL servers (initdb, pg_ctl, pg_basebackup: not on PATH).
@@ -69,11 +62,7 @@ run: $(STAMP) $(MO)
 system-tools:
 	@missing=""; for t in $(TEST_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	$(GTK_CHECK) 2>/dev/null || missing="$$missing python3-gi(GTK3,AT-SPI)"; \
-<<<<<<< HEAD
-	$(PG_CHECK) >/dev/null || missing="$$missing postgresql"; \
-=======
 	$(PG_CHECK) >/dev/null 2>&1 || missing="$$missing postgresql"; \
->>>>>>> opsa
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing system tools:$$missing"; \

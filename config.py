@@ -105,6 +105,9 @@ class SourceConfig(Shared):
     kdf_mem: int = MIN_KDF_MEM
     kdf_concurrency: int = 2
     kdf_per_second: float = 4.0  # per worker process
+    # A newcomer who finds the gate full waits this long, if few enough already wait.
+    kdf_wait_seconds: float = 5.0
+    kdf_max_waiting: int = 2  # per worker process: the rest of its threads serve pages
 
 
 @dataclass(frozen=True)
@@ -123,11 +126,18 @@ class ReviewerConfig(Shared):
 @dataclass(frozen=True)
 class CliConfig(Shared):
     """The command line and the scheduled jobs: no session key, no pepper, and only the
-    public half of the TOTP sealing key (it seals new secrets, it cannot open one)."""
+    public half of the TOTP sealing key (it seals new secrets, it cannot open one).
+
+    `instance_dir` (the folder of every process's configuration and secrets, e.g.
+    /etc/westrong) and `onion_keys_dir` (the onion service's key folder) go into backups and
+    come back on restore when set.
+    """
 
     totp_public_key: str = ""
     passphrase_time_cost: int = 3
     passphrase_memory_kib: int = 64 * 1024
+    instance_dir: Path | None = None
+    onion_keys_dir: Path | None = None
 
 
 AnyConfig = SourceConfig | ReviewerConfig | CliConfig
@@ -225,7 +235,7 @@ def _convert(cls: type[AnyConfig], label: str, name: str, value: object, mode: M
             raise ConfigError(f"{label} must be a number") from None
     if kind == "bool":
         return _bool(label, value)
-    if kind == "Path":
+    if kind in {"Path", "Path | None"}:
         return Path(str(value))
     return str(value)
 

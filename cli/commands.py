@@ -25,12 +25,14 @@ from sqlalchemy.orm import Session
 
 import config as config_module
 from config import CliConfig, ConfigError, load_cli_config
-from core import accounts, audit, desks, retention, sources
+from core import accounts, audit, backup, deletion, desks, integrity, restore, retention, sources
 from core import settings as instance_settings
+from core.audit import Action, record
 from core.errors import CoreError
 from core.tips import today
 from crypto import passphrase, totp_seal
-from crypto.keys import Identity
+from crypto.errors import CryptoError
+from crypto.keys import Identity, Recipient, parse_identity_file
 from store import roles
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
@@ -263,14 +265,131 @@ def purge_pending() -> None:
 
 @group.command("purge")
 def purge() -> None:
-    """Run retention (daily, from a timer): purge-pending, then delete closed cases past the
-    retention period set in the reviewer interface, shredding their files."""
+    """Run retention and the deletion queue (daily, from a timer): purge-pending, delete
+    closed cases past the retention period and codenames left with no case (settings in the
+    reviewer interface; cases on hold are kept), then shred every queued blob and clear
+    stale temporary files. Prints counts."""
     config = _config()
+    blobs = BlobStore(config.store_root)
     with _transaction(config) as session:
         rules = instance_settings.load(session, config.max_upload_bytes, config.default_language)
-        blobs = BlobStore(config.store_root)
         done = retention.purge(session, blobs, rules, today(), dt.datetime.now(dt.UTC))
+    worked = deletion.work(session_factory(make_engine(config.database_url)), blobs)
+    stale = blobs.purge_temp()
     click.echo(f"purged {done.closed_cases} closed cases past retention")
+    click.echo(f"purged {done.inactive_sources} inactive codenames with no case left")
+    if worked.skipped:
+        click.echo("deletion queue: skipped (a backup holds the store); the next run retries")
+    else:
+        click.echo(f"shredded {worked.shredded} queued blobs, {worked.failed} failed (retried)")
+    click.echo(f"removed {stale} stale temporary files")
+    if worked.failed:
+        raise click.exceptions.Exit(1)
+
+
+@group.command("backup")
+@click.option(
+    "--recipient",
+    "recipients",
+    multiple=True,
+    required=True,
+    help="The offline backup key's age public key (age1…); repeatable.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The archive to write."
+)
+def backup_command(recipients: Sequence[str], output: Path) -> None:
+    """Write one encrypted archive of the instance (database, blobs, configuration and
+    secrets, onion keys) while it keeps running; it opens with `age -d` and `tar`."""
+    config = _config()
+    try:
+        to = [Recipient.parse(r.strip()) for r in recipients]
+    except CryptoError as exc:
+        raise CommandError(f"bad recipient: {exc}") from None
+    try:
+        done = backup.write_file(
+            config.database_url,
+            BlobStore(config.store_root),
+            to,
+            output,
+            config.instance_dir,
+            config.onion_keys_dir,
+        )
+    except CoreError as exc:
+        raise CommandError(str(exc)) from None
+    click.echo(
+        f"backed up {done.blobs} blobs ({done.blob_bytes} bytes), {done.instance_files} "
+        f"configuration files, {done.onion_files} onion key files"
+    )
+    if done.damaged:
+        raise CommandError(f"{done.damaged} rows name a missing blob: run `check`")
+
+
+@group.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-i",
+    "--identity",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The backup key's identity file (from the offline machine).",
+)
+@click.option("--force", is_flag=True, help="Overwrite an instance that already holds data.")
+def restore_command(archive: Path, identity: Path, force: bool) -> None:
+    """Restore an archive onto a fresh install (stop the services first)."""
+    config = _config()
+    try:
+        identities = parse_identity_file(identity.read_text(encoding="utf-8"))
+    except (CryptoError, OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"cannot read the identity file: {exc}") from None
+    try:
+        with open(archive, "rb") as source:
+            done = restore.restore(
+                config.database_url,
+                BlobStore(config.store_root),
+                identities,
+                source,
+                config.instance_dir,
+                config.onion_keys_dir,
+                force=force,
+            )
+    except CryptoError as exc:
+        raise CommandError(f"the archive does not open with this key: {exc}") from None
+    except CoreError as exc:
+        raise CommandError(str(exc)) from None
+    click.echo(
+        f"restored {done.blobs} blobs ({done.blob_bytes} bytes), {done.instance_files} "
+        f"configuration files, {done.onion_files} onion key files"
+    )
+    if done.damaged:
+        raise CommandError(f"{done.damaged} blobs did not match their rows and were left out")
+
+
+@group.command("check")
+@click.option("--repair", is_flag=True, help="Repair what is found (see the list below).")
+@click.option("--deep", is_flag=True, help="Hash every blob (otherwise sizes only).")
+@click.option(
+    "--grace-hours",
+    type=float,
+    default=integrity.DEFAULT_GRACE_SECONDS / 3600,
+    show_default=True,
+    help="A blob without a row younger than this may be an upload in progress.",
+)
+def check_command(repair: bool, deep: bool, grace_hours: float) -> None:
+    """Compare rows and blobs: blobs without rows, rows without blobs, stale temporary
+    files; with --repair, shred orphans, drop rows that can never be served, clean
+    temporary files. Prints counts, never names; exit status 1 if anything was wrong."""
+    config = _config()
+    with _transaction(config) as session:
+        report = integrity.check(
+            session, BlobStore(config.store_root), repair, deep, grace_hours * 3600
+        )
+        if repair and not report.clean:
+            record(session, None, Action.CHECK_REPAIRED, detail=", ".join(report.lines()[2:7]))
+    for line in report.lines():
+        click.echo(line)
+    if not report.clean and not repair:
+        raise click.exceptions.Exit(1)
 
 
 @group.group("audit")
@@ -409,7 +528,10 @@ def serve(bind: str) -> None:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit status (for tests and `main`)."""
     try:
-        group.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        # Without standalone mode, click returns a command's Exit code instead of raising.
+        status = group.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        if isinstance(status, int):
+            return status
     except click.exceptions.Exit as done:
         return int(done.exit_code or 0)
     except click.ClickException as exc:

@@ -33,7 +33,7 @@ def send(
         inner.write(text.encode("utf-8"))
         inner.close()
         name = writer.commit()
-    return _record(session, blobs, case, actor, name, writer.bytes_written)
+    return _record(session, blobs, case, actor, name, writer.bytes_written, writer.sha256)
 
 
 def accept_encrypted(
@@ -54,11 +54,17 @@ def accept_encrypted(
     with blobs.writer() as writer:
         writer.write(body)
         name = writer.commit()
-    return _record(session, blobs, case, actor, name, len(body))
+    return _record(session, blobs, case, actor, name, len(body), writer.sha256)
 
 
 def _record(
-    session: Session, blobs: BlobStore, case: Case, actor: Reviewer, name: str, size: int
+    session: Session,
+    blobs: BlobStore,
+    case: Case,
+    actor: Reviewer,
+    name: str,
+    size: int,
+    sha256: str,
 ) -> Reply:
     unit.after_rollback(session, lambda: discard(blobs, [name]))
     reply = Reply(
@@ -66,6 +72,7 @@ def _record(
         reviewer_id=actor.id,
         blob_name=name,
         ciphertext_size=size,
+        ciphertext_sha256=sha256,
         created_at=dt.datetime.now(dt.UTC),
         deleted_by_source=False,
     )

@@ -18,7 +18,8 @@ class Settings:
     accept_files: bool = True
     upload_limit_mib: int = 500
     min_message_length: int = 0
-    retention_days: int = 0
+    retention_days: int = 365  # closed cases, counted from closing; 0 keeps them
+    inactive_source_days: int = 365  # codenames with no case left; 0 keeps them
     default_language: str = "th"
     logo_png: str = ""  # base64 of a small PNG an admin uploaded, or empty
 

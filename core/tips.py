@@ -29,6 +29,7 @@ class StoredBlob:
     kind: SubmissionKind
     blob_name: str
     ciphertext_size: int
+    sha256: str | None = None
 
 
 def today() -> dt.date:
@@ -60,7 +61,8 @@ def store_message(
         inner = InnerWriter(age.encryptor(writer, to), header)
         inner.write(message.encode("utf-8"))
         inner.close()
-        return StoredBlob(SubmissionKind.MESSAGE, writer.commit(), writer.bytes_written)
+        name = writer.commit()
+        return StoredBlob(SubmissionKind.MESSAGE, name, writer.bytes_written, writer.sha256)
 
 
 def discard(blobs: BlobStore, names: Sequence[str]) -> None:
@@ -119,6 +121,7 @@ def file_tip(
                 kind=item.kind,
                 blob_name=item.blob_name,
                 ciphertext_size=item.ciphertext_size,
+                ciphertext_sha256=item.sha256,
                 created_on=day,
                 seen=False,
             )

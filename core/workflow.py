@@ -105,6 +105,7 @@ def move(
         raise WorkflowError("a conclusion needs its outcome")
     old = case.status
     case.status = new
+    case.closed_on = today if new is S.CLOSED else None
     if new is S.ACKNOWLEDGED:
         case.acknowledged_on = today
         case.feedback_due_on = add_months(today, FEEDBACK_MONTHS)

@@ -69,6 +69,12 @@ class ActionForm(FlaskForm):
     """A POST with nothing but its CSRF token (logout, star, export, delete confirmations)."""
 
 
+class HoldForm(FlaskForm):
+    """Put a case on hold: retention never deletes it while held."""
+
+    reason = StringField(_l("Reason for the hold"), validators=[InputRequired(), Length(max=500)])
+
+
 class ReplyForm(FlaskForm):
     """A reply to the source."""
 
@@ -159,6 +165,10 @@ class SettingsForm(FlaskForm):
     )
     retention_days = StrictIntegerField(
         _l("Delete closed cases after (days, 0 = never)"), validators=[NumberRange(0, 36500)]
+    )
+    inactive_source_days = StrictIntegerField(
+        _l("Delete codenames with no case left after no activity for (days, 0 = never)"),
+        validators=[NumberRange(0, 36500)],
     )
     default_language = SelectField(
         _l("Default language"), choices=options([("th", "ไทย"), ("en", "English")])

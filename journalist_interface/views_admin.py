@@ -191,6 +191,7 @@ def settings() -> ResponseReturnValue:
             upload_limit_mib=int(form.upload_limit_mib.data),
             min_message_length=int(form.min_message_length.data),
             retention_days=int(form.retention_days.data),
+            inactive_source_days=int(form.inactive_source_days.data),
             default_language=form.default_language.data or "th",
         )
         instance_settings.save(db(), new)

@@ -28,7 +28,10 @@ def create_app(config: SourceConfig) -> Flask:
     init_db(app, config.database_url)
     init_branding(app)
     app.extensions["westrong_gate"] = Gate(
-        concurrency=config.kdf_concurrency, per_second=config.kdf_per_second
+        concurrency=config.kdf_concurrency,
+        per_second=config.kdf_per_second,
+        wait=config.kdf_wait_seconds,
+        max_waiting=config.kdf_max_waiting,
     )
     csrf = CSRFProtect(app)
     app.register_blueprint(bp)

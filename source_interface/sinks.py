@@ -36,7 +36,11 @@ class EncryptingSink:
         self._inner.close()
         self._name = self._writer.commit()
         return StoredFile(
-            self._field, self._name, self._inner.content_size, self._writer.bytes_written
+            self._field,
+            self._name,
+            self._inner.content_size,
+            self._writer.bytes_written,
+            self._writer.sha256,
         )
 
     def abort(self) -> None:

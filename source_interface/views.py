@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import (
@@ -40,14 +41,16 @@ from source_interface.forms import (
     TipForm,
 )
 from source_interface.sinks import EncryptingSink
+from store.db import is_disk_full
 from store.models import Desk, SubmissionKind
 from webcommon import uploads
 from webcommon.app import current_blobs, current_config
-from webcommon.db import db
+from webcommon.db import db, mark_failed, on_disk_full
 from webcommon.i18n import current_language
 from webcommon.settings import current as current_settings
 
 bp = Blueprint("source", __name__)
+log = logging.getLogger(__name__)
 _blobs = current_blobs
 
 
@@ -211,11 +214,15 @@ def submit() -> tuple[str, int]:
     reader = uploads.LimitedReader(request.stream, limit)
     try:
         fields, files = uploads.parse(reader, request.content_type or "", open_sink)
+    except uploads.StorageFull as exc:
+        return _give_back(exc.fields, list(desks.values()))
     except uploads.UploadTooLarge as exc:
         _drain()
         form = TipForm(formdata=exc.fields, desks=_desk_choices(list(desks.values())))
         return _render_lookup(form, 413, too_large=True)
     check_csrf(fields)
+    # A full database disk shows up at commit: the same page, with the text given back.
+    on_disk_full(lambda: _give_back(fields, list(desks.values()), log_it=False))
     form = TipForm(formdata=fields, desks=_desk_choices(list(desks.values())))
     names = [f.blob_name for f in files]
     if form.email.data:
@@ -242,17 +249,34 @@ def submit() -> tuple[str, int]:
         tips.discard(_blobs(), names)
         return _render_lookup(form, 400, files_dropped=bool(files))
     desk = desks[form.desk.data]
-    stored = [tips.StoredBlob(SubmissionKind.FILE, f.blob_name, f.ciphertext_size) for f in files]
+    stored = [
+        tips.StoredBlob(SubmissionKind.FILE, f.blob_name, f.ciphertext_size, f.sha256 or None)
+        for f in files
+    ]
     try:
         if message or fields_given:
             to = tips.recipients(desk)
             lang = current_language()
             stored.insert(0, tips.store_message(_blobs(), to, message, fields_given, lang))
-    except BaseException:
+    except BaseException as exc:
         tips.discard(_blobs(), names)
+        if is_disk_full(exc):
+            return _give_back(fields, list(desks.values()))
         raise
     tips.file_tip(db(), _blobs(), signed.source, desk, stored)
     return render_template("source/submitted.html"), 200
+
+
+def _give_back(
+    fields: MultiDict[str, str], desks: list[Desk], log_it: bool = True
+) -> tuple[str, int]:
+    """The disk is full: nothing was kept; show the form again with what the source typed
+    (files cannot be given back: they must choose them again)."""
+    mark_failed()
+    if log_it:
+        log.error("disk full: a tip could not be stored (free space on the store or database)")
+    form = TipForm(formdata=fields, desks=_desk_choices(desks))
+    return _render_lookup(form, 507, disk_full=True)
 
 
 # How much of an over-limit body (sent without a Content-Length: browsers always send one)

@@ -181,6 +181,11 @@ class Case(Base):
         ForeignKey("reviewers.id", ondelete="SET NULL"), index=True
     )
     starred: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The day the case was last closed (retention counts from it); None while it is open.
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # A legal hold: a held case is never purged, whatever the retention policy says.
+    hold_reason: Mapped[str | None] = mapped_column(String(500))
+    held_on: Mapped[dt.date | None] = mapped_column(Date)
 
     source: Mapped[Source] = relationship(back_populates="cases")
     desk: Mapped[Desk] = relationship()
@@ -204,6 +209,9 @@ class Submission(Base):
     kind: Mapped[SubmissionKind] = mapped_column(_enum(SubmissionKind))
     blob_name: Mapped[str] = mapped_column(String(64), unique=True)
     ciphertext_size: Mapped[int] = mapped_column(Integer)
+    # SHA-256 (hex) of the ciphertext as stored: a download checks it (None on old rows
+    # until `manage.py check --repair` fills it in).
+    ciphertext_sha256: Mapped[str | None] = mapped_column(String(64))
     created_on: Mapped[dt.date] = mapped_column(Date)
     # Downloaded by any reviewer (the inbox's unread count); who exactly is in seen_by.
     seen: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -221,6 +229,7 @@ class Reply(Base):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id", ondelete="SET NULL"))
     blob_name: Mapped[str] = mapped_column(String(64), unique=True)
     ciphertext_size: Mapped[int] = mapped_column(Integer)
+    ciphertext_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     deleted_by_source: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when the source's page could not open it (a client encrypted it to the wrong key, or
@@ -346,3 +355,16 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class PendingDeletion(Base):
+    """A blob whose rows are gone and that still has to be shredded: the durable deletion
+    queue. The row goes only once the blob is gone, so a crash or a failed shred is retried
+    by the next run of the queue (docs/decisions/052)."""
+
+    __tablename__ = "pending_deletions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    blob_name: Mapped[str] = mapped_column(String(64), unique=True)
+    queued_on: Mapped[dt.date] = mapped_column(Date)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

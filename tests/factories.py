@@ -395,5 +395,5 @@ def add_case(
     with blobs.writer() as writer:
         writer.write(content)
         name = writer.commit()
-    stored = tips.StoredBlob(SubmissionKind.MESSAGE, name, len(content))
+    stored = tips.StoredBlob(SubmissionKind.MESSAGE, name, len(content), writer.sha256)
     return tips.file_tip(session, blobs, source, desks.by_slug(session, desk_slug), [stored])

@@ -56,3 +56,16 @@ def test_bench_runs(name: str) -> None:
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     for text in expected:
         assert text in result.stdout, result.stdout[-3000:]
+
+
+def test_backup_restore_bench_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.backup_restore", "--sources", "20", "--mib", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    assert "ratio" in result.stdout
+    assert "peak RSS" in result.stdout

@@ -221,15 +221,21 @@ def test_purge_deletes_closed_cases_past_retention(
         name = old.submissions[0].blob_name
         recent = add_case(session, blobs, add_source(session, "b" * 64), "dev-desk")
         recent.status = CaseStatus.CLOSED
-    assert manage.run(["purge"]) == 0
-    assert "purged 0" in capsys.readouterr().out  # retention is off by default
     with _session(using) as session, session.begin():
         rules = instance_settings.load(session, config.max_upload_bytes, "th")
         instance_settings.save(
-            session, instance_settings.Settings(**{**vars(rules), "retention_days": 365})
+            session, instance_settings.Settings(**{**vars(rules), "retention_days": 0})
         )
     assert manage.run(["purge"]) == 0
-    assert "purged 1" in capsys.readouterr().out
+    assert "purged 0 closed" in capsys.readouterr().out  # 0 keeps closed cases
+    with _session(using) as session, session.begin():
+        instance_settings.save(
+            session, instance_settings.Settings(**{**vars(rules), "retention_days": 365})
+        )
+    assert manage.run(["purge"]) == 0  # 365 days is the default
+    out = capsys.readouterr().out
+    assert "purged 1 closed" in out
+    assert "shredded 1 queued blobs, 0 failed" in out  # the same run works the queue
     assert not blobs.exists(name)
     with _session(using) as session:
         sources = {s.lookup_id: len(s.cases) for s in session.scalars(select(Source))}

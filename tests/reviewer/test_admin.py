@@ -11,6 +11,7 @@ import pyotp
 from sqlalchemy import select
 
 from core import desks
+from core import settings as instance_settings
 from store.models import Desk
 from tests.factories import World, sign_in, token_of
 
@@ -151,10 +152,14 @@ def test_settings_save(world: World) -> None:
             "upload_limit_mib": "100",
             "min_message_length": "20",
             "retention_days": "730",
+            "inactive_source_days": "400",
             "default_language": "en",
         },
     )
     assert response.status_code == 303
+    with world.session() as s:
+        saved = instance_settings.load(s, 1024 * 1024, "th")
+    assert (saved.retention_days, saved.inactive_source_days) == (730, 400)
     page = world.source_app.test_client().get("/").get_data(as_text=True)
     assert "ศูนย์ต้านทุจริตแห่งชาติ" in page
     assert '<html lang="en">' in page
