@@ -31,6 +31,7 @@ result in.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -46,6 +47,7 @@ MIN_SECRET_BYTES = 32
 MIN_KDF_OPS = 3
 MIN_KDF_MEM = 128 * 1024 * 1024
 LANGUAGES = ("th", "en")
+_LOCAL_TARGET = re.compile(r"127\.0\.0\.1:[0-9]{1,5}|unix:/[^\s]+")
 
 
 class ConfigError(Exception):
@@ -100,6 +102,7 @@ class SourceConfig(Shared):
     kdf_mem: int = MIN_KDF_MEM
     kdf_concurrency: int = 2
     kdf_per_second: float = 4.0  # per worker process
+    onion_address: str = ""  # shown to sources so they can check it (docs/DEPLOY.md)
 
 
 @dataclass(frozen=True)
@@ -111,14 +114,29 @@ class ReviewerConfig(Shared):
     session_absolute_hours: int = 12
     passphrase_time_cost: int = 3
     passphrase_memory_kib: int = 64 * 1024
+    onion_address: str = ""  # this interface's own onion, shown to admins
+    source_onion_address: str = ""
 
 
 @dataclass(frozen=True)
 class CliConfig(Shared):
-    """The command line and the scheduled jobs: no session key, no pepper."""
+    """The command line and the scheduled jobs: no session key, no pepper.
+
+    The onion_* settings drive `westrong onion-config` and the reviewer client keys
+    (cli/onion.py); without onion_dir the command line leaves Tor alone (development)."""
 
     passphrase_time_cost: int = 3
     passphrase_memory_kib: int = 64 * 1024
+    onion_dir: Path | None = None
+    onion_source_target: str = "127.0.0.1:8080"
+    onion_reviewer_target: str = "127.0.0.1:8081"
+    onion_pow: bool = True
+    onion_pow_queue_rate: int = 250
+    onion_pow_queue_burst: int = 2500
+    tor_reload_command: str = "systemctl reload westrong-tor.service"
+    tor_restart_command: str = "systemctl restart westrong-tor.service"
+    onionbalance_frontend: str = ""  # set on each app server behind an Onionbalance frontend
+    onionbalance_instances: str = ""  # comma-separated backend addresses, on the frontend host
 
 
 AnyConfig = SourceConfig | ReviewerConfig | CliConfig
@@ -216,7 +234,7 @@ def _convert(cls: type[AnyConfig], label: str, name: str, value: object, mode: M
             raise ConfigError(f"{label} must be a number") from None
     if kind == "bool":
         return _bool(label, value)
-    if kind == "Path":
+    if kind in ("Path", "Path | None"):
         return Path(str(value))
     return str(value)
 
@@ -269,6 +287,13 @@ def _check(config: AnyConfig) -> None:
         weak = config.kdf_ops < MIN_KDF_OPS or config.kdf_mem < MIN_KDF_MEM
         if production and weak:
             raise ConfigError("production refuses a codename KDF weaker than the default")
+    if isinstance(config, CliConfig):
+        for name in ("onion_source_target", "onion_reviewer_target"):
+            if not _LOCAL_TARGET.fullmatch(getattr(config, name)):
+                raise ConfigError(
+                    f"{_label(Process.CLI, name)} must be 127.0.0.1:PORT or unix:/PATH "
+                    "(the apps listen on loopback or a Unix socket only)"
+                )
     if isinstance(config, ReviewerConfig | CliConfig):
         weak = config.passphrase_time_cost < 3 or config.passphrase_memory_kib < 64 * 1024
         if production and weak:

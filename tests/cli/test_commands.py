@@ -37,6 +37,9 @@ COMMANDS = [
     "delete-reviewer",
     "purge",
     "purge-pending",
+    "onion-sync",
+    "onion-config",
+    "onion-client-key",
 ]
 
 
