@@ -220,7 +220,7 @@ def _follow_onion(config: CliConfig) -> None:
             "run `westrong onion-sync` once it is fixed"
         ) from None
     if change.added or change.removed:
-        click.echo(f"tor: {done} (+{len(change.added)} -{len(change.removed)} client keys)")
+        click.echo(f"tor: {done} (+{len(change.added)} -{len(change.removed)} client keys)", err=True)
 
 
 @group.command("onion-sync")

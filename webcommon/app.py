@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 from config import ReviewerConfig, SourceConfig
 from core.errors import Conflict, Invalid, NotFound
 from store.blobs import BlobStore
+from webcommon.bodyguard import guard
 from webcommon.db import mark_failed
 from webcommon.headers import add_security_headers
 from webcommon.requests import NoSpoolRequest
@@ -60,6 +61,7 @@ def base_app(import_name: str, config: WebConfig) -> Flask:
     for error_class in CORE_ERRORS:
         app.register_error_handler(error_class, _core_error)
     app.register_error_handler(Exception, _server_error)
+    app.wsgi_app = guard(app.wsgi_app)  # type: ignore[method-assign,assignment]
     return app
 
 
