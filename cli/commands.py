@@ -220,7 +220,8 @@ def _follow_onion(config: CliConfig) -> None:
             "run `westrong onion-sync` once it is fixed"
         ) from None
     if change.added or change.removed:
-        click.echo(f"tor: {done} (+{len(change.added)} -{len(change.removed)} client keys)", err=True)
+        counts = f"+{len(change.added)} -{len(change.removed)} client keys"
+        click.echo(f"tor: {done} ({counts})", err=True)
 
 
 @group.command("onion-sync")

@@ -11,7 +11,6 @@ it fails. A SOCKS5 client with Tor's extended error codes and an HTTP client ove
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import shutil
 import signal
@@ -137,7 +136,7 @@ class Tor:
 
     def _spawn(self) -> None:
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(  # noqa: S603
+            self.proc = subprocess.Popen(
                 [shutil.which("tor") or "tor", *self.args],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -354,7 +353,7 @@ class TorNet:
         onion client keys (`*.auth_private`)."""
         folder = self.root / name
         port = free_port()
-        lines = self._common(name, folder) + [f"SocksPort 127.0.0.1:{port} ExtendedErrors"]
+        lines = [*self._common(name, folder), f"SocksPort 127.0.0.1:{port} ExtendedErrors"]
         if auth_dir is not None:
             auth_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             lines.append(f"ClientOnionAuthDir {auth_dir}")
@@ -463,7 +462,7 @@ def wait_for(what: str, check: object, timeout: float, every: float = 1.0) -> ob
             result = check()  # type: ignore[operator]
             if result:
                 return result
-        except Exception as exc:  # noqa: BLE001 (not yet: remember why)
+        except Exception as exc:  # not yet: remember why
             if repr(exc) not in seen:
                 seen.append(repr(exc))
         time.sleep(every)
@@ -472,7 +471,8 @@ def wait_for(what: str, check: object, timeout: float, every: float = 1.0) -> ob
 
 def kill_command(pid_file: Path, signum: signal.Signals) -> str:
     """A shell command that signals the tor whose pid is in pid_file (none running: no-op)."""
-    return f"sh -c '[ ! -s {pid_file} ] || kill -{signum.name.removeprefix('SIG')} \"$(cat {pid_file})\"'"
+    name = signum.name.removeprefix("SIG")
+    return f"sh -c '[ ! -s {pid_file} ] || kill -{name} \"$(cat {pid_file})\"'"
 
 
-__all__ = ["TorNet", "OnionClient", "SocksError", "socks_connect", "wait_for", "kill_command"]
+__all__ = ["OnionClient", "SocksError", "TorNet", "kill_command", "socks_connect", "wait_for"]
