@@ -35,7 +35,8 @@ from tests.tornet import OnionClient, OnionConnection, TorNet, wait_for
 
 MIB = 1024 * 1024
 TARGET = 0.8
-ROOT = Path(__file__).resolve().parent.parent
+# Run from the checkout (python -m bench.NAME): the configuration the tests run, by its path.
+GUNICORN_CONFIG = Path("deploy/gunicorn/source.py")
 
 
 def upload(socks: int, onion: str, path: str, cookie: str, head: bytes, tail: bytes,
@@ -69,7 +70,7 @@ def main() -> int:
     log(machine())
     work = Path(tempfile.mkdtemp(prefix="westrong-onion-bench-"))
     env = {"WESTRONG_MAX_UPLOAD_BYTES": str((args.mib + 16) * MIB)}
-    gunicorn = ["-c", str(ROOT / "deploy/gunicorn/source.py")]
+    gunicorn = ["-c", str(GUNICORN_CONFIG.resolve())]
     with Server(gunicorn, app="bench._bare:app_from_environment()", env=env) as server:
         cli_env = {
             **os.environ,
@@ -81,7 +82,6 @@ def main() -> int:
             check=True,
             capture_output=True,
             env=cli_env,
-            cwd=ROOT,
         )
         onion = (work / "onion" / "source" / "hostname").read_text().strip()
         with TorNet(work / "net") as net:
