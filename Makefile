@@ -6,9 +6,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INSTANCE ?= instance
 # System tools the tests run against for real (installed through apt-get when run as root).
-TEST_TOOLS := age age-keygen vagrant chromium mat2 Xvfb dbus-daemon desktop-file-validate pg_ctlcluster file strace
+TEST_TOOLS := age age-keygen vagrant chromium mat2 Xvfb dbus-daemon desktop-file-validate pg_ctlcluster file strace \
+  tor tor-gencert shellcheck systemd-analyze
 TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap postgresql file strace \
-  xvfb xauth dbus-daemon desktop-file-utils at-spi2-core libatk-adaptor gir1.2-atspi-2.0 python3-gi gir1.2-gtk-3.0 python3-venv
+  xvfb xauth dbus-daemon desktop-file-utils at-spi2-core libatk-adaptor gir1.2-atspi-2.0 python3-gi gir1.2-gtk-3.0 python3-venv \
+  tor shellcheck systemd
 # The workstation's window runs under Debian's Python (its python3-gi), as on an officer's machine.
 GTK_CHECK := /usr/bin/python3 -c 'import gi, ensurepip; gi.require_version("Gtk", "3.0"); gi.require_version("Atspi", "2.0")'
 # The tests start throwaway PostgreSQL servers (initdb, pg_ctl, pg_basebackup: not on PATH).

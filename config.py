@@ -33,6 +33,7 @@ result in.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -48,6 +49,7 @@ MIN_SECRET_BYTES = 32
 MIN_KDF_OPS = 3
 MIN_KDF_MEM = 128 * 1024 * 1024
 LANGUAGES = ("th", "en")
+_LOCAL_TARGET = re.compile(r"127\.0\.0\.1:[0-9]{1,5}|unix:/[^\s]+")
 
 
 class ConfigError(Exception):
@@ -108,6 +110,7 @@ class SourceConfig(Shared):
     # A newcomer who finds the gate full waits this long, if few enough already wait.
     kdf_wait_seconds: float = 5.0
     kdf_max_waiting: int = 2  # per worker process: the rest of its threads serve pages
+    onion_address: str = ""  # shown to sources so they can check it (docs/DEPLOY.md)
 
 
 @dataclass(frozen=True)
@@ -121,12 +124,17 @@ class ReviewerConfig(Shared):
     session_absolute_hours: int = 12
     passphrase_time_cost: int = 3
     passphrase_memory_kib: int = 64 * 1024
+    onion_address: str = ""  # this interface's own onion, shown to admins
+    source_onion_address: str = ""
 
 
 @dataclass(frozen=True)
 class CliConfig(Shared):
     """The command line and the scheduled jobs: no session key, no pepper, and only the
     public half of the TOTP sealing key (it seals new secrets, it cannot open one).
+
+    The onion_* settings drive `westrong onion-config` and the reviewer client keys
+    (cli/onion.py); without onion_dir the command line leaves Tor alone (development).
 
     `instance_dir` (the folder of every process's configuration and secrets, e.g.
     /etc/westrong) and `onion_keys_dir` (the onion service's key folder) go into backups and
@@ -138,6 +146,16 @@ class CliConfig(Shared):
     passphrase_memory_kib: int = 64 * 1024
     instance_dir: Path | None = None
     onion_keys_dir: Path | None = None
+    onion_dir: Path | None = None
+    onion_source_target: str = "127.0.0.1:8080"
+    onion_reviewer_target: str = "127.0.0.1:8081"
+    onion_pow: bool = True
+    onion_pow_queue_rate: int = 250
+    onion_pow_queue_burst: int = 2500
+    tor_reload_command: str = "systemctl reload westrong-tor.service"
+    tor_restart_command: str = "systemctl restart westrong-tor.service"
+    onionbalance_frontend: str = ""  # set on each app server behind an Onionbalance frontend
+    onionbalance_instances: str = ""  # comma-separated backend addresses, on the frontend host
 
 
 AnyConfig = SourceConfig | ReviewerConfig | CliConfig
@@ -300,6 +318,13 @@ def _check(config: AnyConfig) -> None:
             valid = False
         if not valid:
             raise ConfigError(f"{PREFIX}CLI_TOTP_PUBLIC_KEY must be 64 hex digits")
+    if isinstance(config, CliConfig):
+        for name in ("onion_source_target", "onion_reviewer_target"):
+            if not _LOCAL_TARGET.fullmatch(getattr(config, name)):
+                raise ConfigError(
+                    f"{_label(Process.CLI, name)} must be 127.0.0.1:PORT or unix:/PATH "
+                    "(the apps listen on loopback or a Unix socket only)"
+                )
     if isinstance(config, ReviewerConfig | CliConfig):
         weak = config.passphrase_time_cost < 3 or config.passphrase_memory_kib < 64 * 1024
         if production and weak:

@@ -7,6 +7,7 @@ Every command is one transaction over a `core` use case. The configuration comes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -24,6 +25,7 @@ import click
 from sqlalchemy.orm import Session
 
 import config as config_module
+from cli import onion
 from config import CliConfig, ConfigError, load_cli_config
 from core import accounts, audit, backup, deletion, desks, integrity, restore, retention, sources
 from core import settings as instance_settings
@@ -196,7 +198,9 @@ def add_reviewer(username: str, admin: bool, desk_slugs: Sequence[str], as_json:
     """Add a reviewer; prints their generated passphrase and TOTP secret once."""
     config = _config()
     with _transaction(config) as session:
-        _show(_add_reviewer(session, config, username, admin, desk_slugs), as_json)
+        made = _add_reviewer(session, config, username, admin, desk_slugs)
+    _show(made, as_json)
+    _follow_onion(config)
 
 
 def _add_reviewer(
@@ -214,7 +218,10 @@ def _add_reviewer(
 
 
 def _account_command(
-    name: str, help_text: str, action: Callable[[Session, CliConfig, Any], Any]
+    name: str,
+    help_text: str,
+    action: Callable[[Session, CliConfig, Any], Any],
+    follows_onion: bool = False,
 ) -> None:
     @group.command(name, help=help_text)
     @click.argument("username")
@@ -225,6 +232,8 @@ def _account_command(
             result = action(session, config, accounts.by_username(session, username))
         if isinstance(result, accounts.Credentials):
             _show(result, as_json)
+        if follows_onion:
+            _follow_onion(config)
 
 
 _account_command(
@@ -241,17 +250,110 @@ _account_command(
     "disable-reviewer",
     "Stop a reviewer from signing in and end their sessions (the account stays).",
     lambda s, _c, person: accounts.set_active(s, None, person, False),
+    follows_onion=True,
 )
 _account_command(
     "enable-reviewer",
     "Let a disabled reviewer sign in again.",
     lambda s, _c, person: accounts.set_active(s, None, person, True),
+    follows_onion=True,
 )
 _account_command(
     "delete-reviewer",
     "Delete a reviewer account (the audit log keeps what they did).",
     lambda s, _c, person: accounts.remove(s, None, person),
+    follows_onion=True,
 )
+
+
+def _follow_onion(config: CliConfig) -> None:
+    """Make Tor's client authorizations follow the committed accounts, reloading (a key
+    added) or restarting (a key removed) tor: part of every account command."""
+    if config.onion_dir is None:
+        return  # a development instance without Tor
+    try:
+        with _transaction(config) as session:
+            change = onion.sync(session, config)
+        done = onion.apply(config, change)
+    except (onion.OnionError, OSError) as exc:
+        raise CommandError(
+            f"the account changed, but Tor does not follow yet ({exc}); "
+            "run `westrong onion-sync` once it is fixed"
+        ) from None
+    if change.added or change.removed:
+        counts = f"+{len(change.added)} -{len(change.removed)} client keys"
+        click.echo(f"tor: {done} ({counts})", err=True)
+
+
+@group.command("onion-sync")
+def onion_sync() -> None:
+    """Make Tor's reviewer client authorizations match the accounts (run by a timer, for
+    changes made in the reviewer interface) and reload or restart tor when they changed."""
+    config = _config()
+    if config.onion_dir is None:
+        raise CommandError("set onion_dir in the [cli] configuration first")
+    _follow_onion(config)
+
+
+@group.command("onion-config")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write (default: the configured onion_dir, and tor is reloaded).",
+)
+def onion_config(out: Path | None) -> None:
+    """Write the Tor configuration of the two onion services (OUT/torrc, the services' keys
+    and authorized_clients/) and print their addresses."""
+    config = _config()
+    if out is None and config.onion_dir is None:
+        raise CommandError("name --out DIR or set onion_dir in the [cli] configuration")
+    live = out is None or (
+        config.onion_dir is not None and out.resolve() == config.onion_dir.resolve()
+    )
+    config = dataclasses.replace(config, onion_dir=(out or config.onion_dir))
+    try:
+        with _transaction(config) as session:
+            change = onion.sync(session, config)
+        balance = onion.write_onionbalance(config)
+        done = onion.apply(config, change) if live else "not reloaded (--out)"
+        found = onion.addresses(config)
+    except (onion.OnionError, OSError) as exc:
+        raise CommandError(str(exc)) from None
+    assert config.onion_dir is not None  # noqa: S101 (narrowing)
+    click.echo(f"torrc:             {config.onion_dir / 'torrc'} ({done})")
+    click.echo(f"source onion:      {found['source']}")
+    click.echo(f"reviewer onion:    {found['reviewer']}")
+    if balance is not None:
+        click.echo(f"onionbalance:      {balance}")
+
+
+@group.command("onion-client-key")
+@click.argument("username")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write the key to (for Tor Browser: about:preferences#privacy, Onion "
+    "Services Authentication).",
+)
+def onion_client_key(username: str, out: Path) -> None:
+    """Write a reviewer's client key for the reviewer onion (hand it over at the key
+    ceremony; it works until the reviewer is disabled or deleted)."""
+    config = _config()
+    if config.onion_dir is None:
+        raise CommandError("set onion_dir in the [cli] configuration first")
+    try:
+        with _transaction(config) as session:
+            person = accounts.by_username(session, username)
+            change = onion.sync(session, config)
+            text = onion.client_key_file(session, config, person)
+        onion.apply(config, change)
+        if out.exists():
+            out.unlink()
+        _write_private(out, text)
+    except (onion.OnionError, OSError) as exc:
+        raise CommandError(str(exc)) from None
+    click.echo(f"client key for {username}: {out}")
 
 
 @group.command("purge-pending")
@@ -313,7 +415,7 @@ def backup_command(recipients: Sequence[str], output: Path) -> None:
             to,
             output,
             config.instance_dir,
-            config.onion_keys_dir,
+            config.onion_keys_dir or config.onion_dir,
         )
     except CoreError as exc:
         raise CommandError(str(exc)) from None
@@ -350,7 +452,7 @@ def restore_command(archive: Path, identity: Path, force: bool) -> None:
                 identities,
                 source,
                 config.instance_dir,
-                config.onion_keys_dir,
+                config.onion_keys_dir or config.onion_dir,
                 force=force,
             )
     except CryptoError as exc:

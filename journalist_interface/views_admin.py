@@ -197,7 +197,13 @@ def settings() -> ResponseReturnValue:
         instance_settings.save(db(), new)
         record(db(), reviewer(), Action.SETTINGS_SAVED)
         return redirect(url_for("admin.settings"), code=303)
-    return render_template("reviewer/admin_settings.html", form=form)
+    own = config()
+    return render_template(
+        "reviewer/admin_settings.html",
+        form=form,
+        source_onion=own.source_onion_address,
+        reviewer_onion=own.onion_address,
+    )
 
 
 @bp.post("/settings/logo")

@@ -91,7 +91,9 @@ def _signed_in() -> auth.SignedIn:
 
 @bp.get("/")
 def index() -> str:
-    return render_template("source/index.html", desks=_desks())
+    return render_template(
+        "source/index.html", desks=_desks(), onion_address=_config().onion_address
+    )
 
 
 @bp.get("/corruption")

@@ -14,6 +14,7 @@ from config import ReviewerConfig, SourceConfig
 from core.errors import Conflict, Damaged, Invalid, NotFound
 from store.blobs import BlobStore
 from store.db import is_disk_full
+from webcommon.bodyguard import guard
 from webcommon.cookies import init_cookies
 from webcommon.db import disk_full, mark_failed
 from webcommon.headers import add_security_headers
@@ -74,6 +75,7 @@ def base_app(import_name: str, config: WebConfig, app_name: str) -> Flask:
     for error_class in CORE_ERRORS:
         app.register_error_handler(error_class, _core_error)
     app.register_error_handler(Exception, _server_error)
+    app.wsgi_app = guard(app.wsgi_app)  # type: ignore[method-assign,assignment]
     return app
 
 

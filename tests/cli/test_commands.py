@@ -39,6 +39,9 @@ COMMANDS = [
     "purge-pending",
     "totp-public-key",
     "audit",
+    "onion-sync",
+    "onion-config",
+    "onion-client-key",
 ]
 
 
