@@ -17,6 +17,7 @@ The file has shared keys at the top and one section per process::
 
     [reviewer]                                 # only in the reviewer interface's file
     secret_key = "…"
+    signing_key = "…"                          # the Ed25519 seed that signs export bundles
 
     [cli]
     database_url = "…"
@@ -72,7 +73,7 @@ class Process(StrEnum):
 # configuration is refused in production.
 SECRETS: dict[Process, tuple[str, ...]] = {
     Process.SOURCE: ("secret_key", "pepper"),
-    Process.REVIEWER: ("secret_key",),
+    Process.REVIEWER: ("secret_key", "signing_key"),
     Process.CLI: (),
 }
 
@@ -107,9 +108,11 @@ class SourceConfig(Shared):
 
 @dataclass(frozen=True)
 class ReviewerConfig(Shared):
-    """The reviewer interface: its session key, session lifetimes and passphrase hashing."""
+    """The reviewer interface: its session key, the bundle signing key (an Ed25519 seed,
+    decision 065), session lifetimes and passphrase hashing."""
 
     secret_key: bytes = field(default=b"", repr=False)
+    signing_key: bytes = field(default=b"", repr=False)
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     passphrase_time_cost: int = 3
@@ -209,7 +212,7 @@ def _convert(cls: type[AnyConfig], label: str, name: str, value: object, mode: M
     kind = next(f.type for f in fields(cls) if f.name == name)
     if kind == "bytes":
         raw = _secret(label, value, mode)
-        return raw[:32] if name == "pepper" else raw
+        return raw[:32] if name in ("pepper", "signing_key") else raw
     if kind == "int":
         return _int(label, value)
     if kind == "float":
@@ -275,6 +278,8 @@ def _check(config: AnyConfig) -> None:
         weak = config.kdf_ops < MIN_KDF_OPS or config.kdf_mem < MIN_KDF_MEM
         if production and weak:
             raise ConfigError("production refuses a codename KDF weaker than the default")
+    if isinstance(config, ReviewerConfig) and config.signing_key == config.secret_key[:32]:
+        raise ConfigError("the reviewer interface's signing key and secret key must differ")
     if isinstance(config, ReviewerConfig | CliConfig):
         weak = config.passphrase_time_cost < 3 or config.passphrase_memory_kib < 64 * 1024
         if production and weak:

@@ -238,6 +238,7 @@ def _dev_config_text(instance: Path) -> str:
             "",
             "[reviewer]",
             f'secret_key = "{_dev_secret()}"',
+            f'signing_key = "{_dev_secret()}"',
             "",
         ]
     )

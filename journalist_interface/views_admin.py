@@ -21,7 +21,8 @@ from core import desks as desk_cases
 from core import settings as instance_settings
 from core.audit import Action, record
 from core.errors import Conflict, Invalid
-from journalist_interface.context import admin_only, config, hasher, reviewer
+from crypto.fingerprint import signing_fingerprint
+from journalist_interface.context import admin_only, config, hasher, reviewer, signer
 from journalist_interface.forms import ActionForm, DeskForm, NewReviewerForm, SettingsForm
 from store.models import AuditEvent, Desk, Reviewer
 from webcommon.branding import MAX_LOGO_BYTES, is_png
@@ -147,8 +148,14 @@ def desks() -> ResponseReturnValue:
             return redirect(url_for("admin.desks"), code=303)
     all_desks = db().scalars(select(Desk).order_by(Desk.slug)).all()
     status = 400 if request.method == "POST" else 200
+    signing = signer().verify_key
     return render_template(
-        "reviewer/admin_desks.html", form=form, desks=all_desks, bad_recipients=bad_recipients
+        "reviewer/admin_desks.html",
+        form=form,
+        desks=all_desks,
+        bad_recipients=bad_recipients,
+        signing_key=str(signing),
+        signing_fingerprint=signing_fingerprint(signing),
     ), status
 
 

@@ -188,6 +188,14 @@ def submit() -> tuple[str, int]:
             checked.append(True)
 
     rules = current_settings()
+    # One designation per desk for this request: every item is encrypted with it inside.
+    designations: dict[str, str] = {}
+    sink_desks: set[str] = set()
+
+    def designation(desk: Desk) -> str:
+        if desk.slug not in designations:
+            designations[desk.slug] = tips.designation_for(db(), signed.source, desk)
+        return designations[desk.slug]
 
     def open_sink(part: uploads.FilePart) -> uploads.FileSink:
         check_csrf(part.fields)
@@ -196,7 +204,8 @@ def submit() -> tuple[str, int]:
         desk = desks.get(part.fields.get("desk", ""))
         if desk is None:
             raise uploads.FormOrderError("choose a desk before the files")
-        return EncryptingSink(_blobs(), part, tips.recipients(desk))
+        sink_desks.add(desk.slug)
+        return EncryptingSink(_blobs(), part, tips.recipients(desk), designation(desk))
 
     # This view enforces the upload limit itself, after reading the text fields, so that an
     # over-limit upload still gives the source back what they typed.
@@ -228,6 +237,8 @@ def submit() -> tuple[str, int]:
         form.msg.errors = [*form.msg.errors, _("Please write a message or attach a file.")]
         valid = False
     chosen = desks.get(form.desk.data or "")
+    if chosen is not None and sink_desks - {chosen.slug}:
+        valid = False  # files encrypted to another desk than the one finally chosen
     first = chosen is not None and tips.case_at(db(), signed.source, chosen) is None
     if valid and first and len(message) < rules.min_message_length:
         form.msg.errors = [
@@ -247,11 +258,14 @@ def submit() -> tuple[str, int]:
         if message or fields_given:
             to = tips.recipients(desk)
             lang = current_language()
-            stored.insert(0, tips.store_message(_blobs(), to, message, fields_given, lang))
+            stored.insert(
+                0,
+                tips.store_message(_blobs(), to, message, fields_given, lang, designation(desk)),
+            )
     except BaseException:
         tips.discard(_blobs(), names)
         raise
-    tips.file_tip(db(), _blobs(), signed.source, desk, stored)
+    tips.file_tip(db(), _blobs(), signed.source, desk, stored, designation(desk))
     return render_template("source/submitted.html"), 200
 
 

@@ -105,6 +105,7 @@ def make_configs(tmp_path: Path, migrated: bool = True) -> InstanceConfigs:
             "WESTRONG_SOURCE_PEPPER": os.urandom(32).hex(),
             "WESTRONG_SOURCE_SECRET_KEY": os.urandom(32).hex(),
             "WESTRONG_REVIEWER_SECRET_KEY": os.urandom(32).hex(),
+            "WESTRONG_REVIEWER_SIGNING_KEY": os.urandom(32).hex(),
             "WESTRONG_SOURCE_KDF_OPS": "1",
             "WESTRONG_SOURCE_KDF_MEM": str(8 * 1024 * 1024),
             "WESTRONG_SOURCE_KDF_PER_SECOND": "1000",
