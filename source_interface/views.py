@@ -73,11 +73,17 @@ def _desk_choices(desks: list[Desk]) -> list[tuple[str, str]]:
     return [(d.slug, d.name_th if lang == "th" else d.name_en) for d in desks]
 
 
+def signed_in_or_none() -> auth.SignedIn | None:
+    """Return the signed-in source of this request, if any (looked up once per request)."""
+    if "signed_in" not in g:
+        g.signed_in = auth.current(db(), _config()) if auth.has_cookie() else None
+    signed: auth.SignedIn | None = g.signed_in
+    return signed
+
+
 def _signed_in() -> auth.SignedIn:
     """Return the signed-in source or stop with a redirect (login, or 'session ended')."""
-    if "signed_in" not in g:
-        g.signed_in = auth.current(db(), _config())
-    if g.signed_in is None:
+    if signed_in_or_none() is None:
         target = "source.session_ended" if auth.has_cookie() else "source.login"
         response = redirect(url_for(target), code=303)
         auth.clear_cookie(response)
@@ -159,7 +165,6 @@ def _render_lookup(form: TipForm, status: int = 200, **extra: Any) -> tuple[str,
         # formdata=None: these only carry a CSRF token; they must never parse this request's
         # body (on /submit it is a streamed upload, maybe one not to be read at all).
         reply_form=ReplyDeleteForm(formdata=None),
-        logout_form=LogoutForm(formdata=None),
         **extra,
     ), status
 
@@ -174,7 +179,7 @@ def lookup() -> tuple[str, int]:
 
 
 @bp.post("/submit")
-def submit() -> tuple[str, int]:
+def submit() -> ResponseReturnValue:
     signed = _signed_in()
     desks = {d.slug: d for d in _desks()}
     checked: list[bool] = []
@@ -229,7 +234,7 @@ def submit() -> tuple[str, int]:
     names = [f.blob_name for f in files]
     if form.email.data:
         tips.discard(_blobs(), names)  # a bot: it sees success, nothing is kept
-        return render_template("source/submitted.html"), 200
+        return redirect(url_for("source.submitted"), code=303)
     valid = form.validate()
     message = (form.msg.data or "").strip()
     fields_given = form.structured() if valid else {}
@@ -266,7 +271,14 @@ def submit() -> tuple[str, int]:
         tips.discard(_blobs(), names)
         raise
     tips.file_tip(db(), _blobs(), signed.source, desk, stored, designation(desk))
-    return render_template("source/submitted.html"), 200
+    # Post/Redirect/Get: a reload of the thank-you page never sends the tip again.
+    return redirect(url_for("source.submitted"), code=303)
+
+
+@bp.get("/submitted")
+def submitted() -> str:
+    _signed_in()
+    return render_template("source/submitted.html")
 
 
 # How much of an over-limit body (sent without a Content-Length: browsers always send one)

@@ -197,7 +197,8 @@ def send_tip(client: FlaskClient, desk: str, message: str, files: int = 1) -> No
         ],
     }
     response = client.post("/submit", data=data, content_type="multipart/form-data")
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    assert response.headers["Location"] == "/submitted"
 
 
 # --- the reviewer interface ------------------------------------------------------------
