@@ -18,6 +18,7 @@ The file has shared keys at the top and one section per process::
     [reviewer]                                 # only in the reviewer interface's file
     secret_key = "…"
     totp_key = "…"                             # opens reviewers' TOTP secrets
+    signing_key = "…"                          # the Ed25519 seed that signs export bundles
 
     [cli]
     database_url = "…"
@@ -76,7 +77,7 @@ class Process(StrEnum):
 # configuration is refused in production.
 SECRETS: dict[Process, tuple[str, ...]] = {
     Process.SOURCE: ("secret_key", "pepper"),
-    Process.REVIEWER: ("secret_key", "totp_key"),
+    Process.REVIEWER: ("secret_key", "totp_key", "signing_key"),
     Process.CLI: (),
 }
 
@@ -116,10 +117,12 @@ class SourceConfig(Shared):
 @dataclass(frozen=True)
 class ReviewerConfig(Shared):
     """The reviewer interface: its session key, the key that opens TOTP secrets at rest,
-    session lifetimes and passphrase hashing."""
+    the bundle signing key (an Ed25519 seed, decision 065), session lifetimes and passphrase
+    hashing."""
 
     secret_key: bytes = field(default=b"", repr=False)
     totp_key: bytes = field(default=b"", repr=False)
+    signing_key: bytes = field(default=b"", repr=False)
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     passphrase_time_cost: int = 3
@@ -243,7 +246,7 @@ def _convert(cls: type[AnyConfig], label: str, name: str, value: object, mode: M
     kind = next(f.type for f in fields(cls) if f.name == name)
     if kind == "bytes":
         raw = _secret(label, value, mode)
-        return raw[:32] if name == "pepper" else raw
+        return raw[:32] if name in ("pepper", "signing_key") else raw
     if kind == "int":
         return _int(label, value)
     if kind == "float":
@@ -325,6 +328,8 @@ def _check(config: AnyConfig) -> None:
                     f"{_label(Process.CLI, name)} must be 127.0.0.1:PORT or unix:/PATH "
                     "(the apps listen on loopback or a Unix socket only)"
                 )
+    if isinstance(config, ReviewerConfig) and config.signing_key == config.secret_key[:32]:
+        raise ConfigError("the reviewer interface's signing key and secret key must differ")
     if isinstance(config, ReviewerConfig | CliConfig):
         weak = config.passphrase_time_cost < 3 or config.passphrase_memory_kib < 64 * 1024
         if production and weak:

@@ -540,6 +540,7 @@ def _dev_config_text(instance: Path) -> str:
             "",
             "[reviewer]",
             f'secret_key = "{_dev_secret()}"',
+            f'signing_key = "{_dev_secret()}"',
             f'totp_key = "{totp_key}"',
             "",
             "[cli]",

@@ -27,7 +27,12 @@ def send(
 ) -> Reply:
     """Encrypt a reply to the source's reply key and the case's desk; keep the ciphertext."""
     to = [Recipient.parse(case.source.reply_recipient), *recipients(case.desk)]
-    header = {"kind": "reply", "language": language, "date": today().isoformat()}
+    header = {
+        "kind": "reply",
+        "case": case.designation,
+        "language": language,
+        "date": today().isoformat(),
+    }
     with blobs.writer() as writer:
         inner = InnerWriter(age.encryptor(writer, to), header)
         inner.write(text.encode("utf-8"))

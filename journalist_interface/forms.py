@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -17,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from store.models import CaseStatus, Conclusion
+from webcommon.forms import TranslatedForm
 from webcommon.params import StrictIntegerField
 from webcommon.places import PROVINCES
 
@@ -53,7 +53,7 @@ def options(pairs: list[tuple[str, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class SignInForm(FlaskForm):
+class SignInForm(TranslatedForm):
     """Username, passphrase and the 6-digit code from the authenticator app."""
 
     username = StringField(_l("Username"), validators=[InputRequired(), Length(max=64)])
@@ -65,17 +65,17 @@ class SignInForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TranslatedForm):
     """A POST with nothing but its CSRF token (logout, star, export, delete confirmations)."""
 
 
-class HoldForm(FlaskForm):
+class HoldForm(TranslatedForm):
     """Put a case on hold: retention never deletes it while held."""
 
     reason = StringField(_l("Reason for the hold"), validators=[InputRequired(), Length(max=500)])
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(TranslatedForm):
     """A reply to the source."""
 
     message = TextAreaField(
@@ -83,7 +83,7 @@ class ReplyForm(FlaskForm):
     )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(TranslatedForm):
     """Move the case along the workflow."""
 
     status = SelectField(_l("New status"), validators=[InputRequired()])
@@ -97,7 +97,7 @@ class StatusForm(FlaskForm):
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(TranslatedForm):
     """Give the case to a reviewer, with a conflict-of-interest confirmation."""
 
     assignee = SelectField(_l("Assignee"), validators=[Optional()])
@@ -106,7 +106,7 @@ class AssignForm(FlaskForm):
     )
 
 
-class LabelsForm(FlaskForm):
+class LabelsForm(TranslatedForm):
     """Category and province labels (fixed lists; they feed statistics)."""
 
     category = SelectField(
@@ -121,7 +121,7 @@ class LabelsForm(FlaskForm):
     )
 
 
-class NewReviewerForm(FlaskForm):
+class NewReviewerForm(TranslatedForm):
     """Add a reviewer; the passphrase and TOTP secret are generated."""
 
     username = StringField(
@@ -131,7 +131,7 @@ class NewReviewerForm(FlaskForm):
     is_admin = BooleanField(_l("Administrator"))
 
 
-class DeskForm(FlaskForm):
+class DeskForm(TranslatedForm):
     """A desk: names and age recipients, one per line."""
 
     slug = StringField(
@@ -152,7 +152,7 @@ class DeskForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(TranslatedForm):
     """Instance settings an admin can change."""
 
     organisation = StringField(_l("Organisation name"), validators=[Length(max=200)])

@@ -21,6 +21,7 @@ from core import desks as desk_cases
 from core import settings as instance_settings
 from core.audit import Action, record
 from core.errors import Conflict, Invalid
+from crypto.fingerprint import signing_fingerprint
 from journalist_interface import reauth
 from journalist_interface.context import (
     admin_only,
@@ -29,6 +30,7 @@ from journalist_interface.context import (
     hasher,
     now,
     reviewer,
+    signer,
     totp_public_key,
     totp_secret,
 )
@@ -156,12 +158,15 @@ def desks() -> ResponseReturnValue:
             bad_recipients = True
     all_desks = db().scalars(select(Desk).order_by(Desk.slug)).all()
     status = (401 if reauth_failed else 400) if request.method == "POST" else 200
+    signing = signer().verify_key
     return render_template(
         "reviewer/admin_desks.html",
         form=form,
         desks=all_desks,
         bad_recipients=bad_recipients,
         reauth_failed=reauth_failed,
+        signing_key=str(signing),
+        signing_fingerprint=signing_fingerprint(signing),
     ), status
 
 

@@ -24,7 +24,7 @@ from core.errors import WorkflowError
 from core.inbox import InboxFilter
 from core.inbox import inbox as inbox_query
 from core.workflow import TRANSITIONS, acknowledgement_late, feedback_late
-from journalist_interface.context import blobs, reviewer
+from journalist_interface.context import blobs, reviewer, signer
 from journalist_interface.forms import (
     CATEGORIES,
     STATUS_LABELS,
@@ -140,7 +140,7 @@ def export_bundle(case_id: int) -> ResponseReturnValue:
         abort(400)
     items = export.export_case(db(), reviewer(), found, request.form.get("which") == "unread")
     name = f"westrong-{export.slug(found.designation)}-{_today().isoformat()}.zip"
-    body = stream_with_context(export.stream(blobs(), items, "WE STRONG Drop"))
+    body = stream_with_context(export.stream(blobs(), items, "WE STRONG Drop", signer()))
     return Response(
         body,
         mimetype="application/zip",

@@ -1,14 +1,17 @@
 """Build the source interface app."""
 
 import os
+from typing import Any
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import SQLAlchemyError
 
 from config import SourceConfig, load_source_config
 from crypto.errors import BusyError
 from crypto.gate import Gate
-from source_interface.views import bp
+from source_interface.forms import LogoutForm
+from source_interface.views import bp, signed_in_or_none
 from webcommon.app import base_app
 from webcommon.branding import init_branding
 from webcommon.db import init_db
@@ -36,6 +39,15 @@ def create_app(config: SourceConfig) -> Flask:
     csrf = CSRFProtect(app)
     app.register_blueprint(bp)
     csrf.exempt("source_interface.views.submit")  # checks its token from the streamed body
+
+    @app.context_processor
+    def logout_button() -> dict[str, Any]:
+        """Offer "log out" on every page a signed-in source sees (base.html's header)."""
+        try:
+            signed = signed_in_or_none()
+        except SQLAlchemyError:  # an error page about the database itself
+            return {}
+        return {"logout_form": LogoutForm(formdata=None)} if signed is not None else {}
 
     @app.errorhandler(BusyError)
     def busy(_error: BusyError) -> tuple[str, int, dict[str, str]]:

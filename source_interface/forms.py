@@ -7,10 +7,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    Form,
     HiddenField,
     RadioField,
     SelectField,
@@ -22,6 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from webcommon.forms import TranslatedForm, TranslatedPlainForm
 from webcommon.places import PROVINCES
 
 
@@ -63,7 +62,7 @@ class _Checkboxes(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class CodenameLanguageForm(FlaskForm):
+class CodenameLanguageForm(TranslatedForm):
     """Choose the words of a new codename."""
 
     words = RadioField(
@@ -74,14 +73,14 @@ class CodenameLanguageForm(FlaskForm):
     )
 
 
-class CreateForm(FlaskForm):
+class CreateForm(TranslatedForm):
     """Confirm a generated codename (the proof shows the server generated it)."""
 
     codename = HiddenField(validators=[InputRequired(), Length(max=500)])
     proof = HiddenField(validators=[InputRequired(), Length(max=128)])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TranslatedForm):
     """Come back with a codename."""
 
     codename = StringField(
@@ -91,15 +90,15 @@ class LoginForm(FlaskForm):
     )
 
 
-class ReplyDeleteForm(FlaskForm):
+class ReplyDeleteForm(TranslatedForm):
     """Acknowledge (delete) a reply: only the CSRF token."""
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(TranslatedForm):
     """Log out: only the CSRF token."""
 
 
-class TipForm(Form):
+class TipForm(TranslatedPlainForm):
     """A tip: the desk, the optional structured fields and the message (files stream apart).
 
     A plain WTForms form: the submit route parses the multipart body itself (so files are

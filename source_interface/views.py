@@ -76,11 +76,17 @@ def _desk_choices(desks: list[Desk]) -> list[tuple[str, str]]:
     return [(d.slug, d.name_th if lang == "th" else d.name_en) for d in desks]
 
 
+def signed_in_or_none() -> auth.SignedIn | None:
+    """Return the signed-in source of this request, if any (looked up once per request)."""
+    if "signed_in" not in g:
+        g.signed_in = auth.current(db(), _config()) if auth.has_cookie() else None
+    signed: auth.SignedIn | None = g.signed_in
+    return signed
+
+
 def _signed_in() -> auth.SignedIn:
     """Return the signed-in source or stop with a redirect (login, or 'session ended')."""
-    if "signed_in" not in g:
-        g.signed_in = auth.current(db(), _config())
-    if g.signed_in is None:
+    if signed_in_or_none() is None:
         target = "source.session_ended" if auth.has_cookie() else "source.login"
         response = redirect(url_for(target), code=303)
         auth.clear_cookie(response)
@@ -164,7 +170,6 @@ def _render_lookup(form: TipForm, status: int = 200, **extra: Any) -> tuple[str,
         # formdata=None: these only carry a CSRF token; they must never parse this request's
         # body (on /submit it is a streamed upload, maybe one not to be read at all).
         reply_form=ReplyDeleteForm(formdata=None),
-        logout_form=LogoutForm(formdata=None),
         **extra,
     ), status
 
@@ -179,7 +184,7 @@ def lookup() -> tuple[str, int]:
 
 
 @bp.post("/submit")
-def submit() -> tuple[str, int]:
+def submit() -> ResponseReturnValue:
     signed = _signed_in()
     desks = {d.slug: d for d in _desks()}
     checked: list[bool] = []
@@ -193,6 +198,14 @@ def submit() -> tuple[str, int]:
             checked.append(True)
 
     rules = current_settings()
+    # One designation per desk for this request: every item is encrypted with it inside.
+    designations: dict[str, str] = {}
+    sink_desks: set[str] = set()
+
+    def designation(desk: Desk) -> str:
+        if desk.slug not in designations:
+            designations[desk.slug] = tips.designation_for(db(), signed.source, desk)
+        return designations[desk.slug]
 
     def open_sink(part: uploads.FilePart) -> uploads.FileSink:
         check_csrf(part.fields)
@@ -201,7 +214,8 @@ def submit() -> tuple[str, int]:
         desk = desks.get(part.fields.get("desk", ""))
         if desk is None:
             raise uploads.FormOrderError("choose a desk before the files")
-        return EncryptingSink(_blobs(), part, tips.recipients(desk))
+        sink_desks.add(desk.slug)
+        return EncryptingSink(_blobs(), part, tips.recipients(desk), designation(desk))
 
     # This view enforces the upload limit itself, after reading the text fields, so that an
     # over-limit upload still gives the source back what they typed.
@@ -229,7 +243,7 @@ def submit() -> tuple[str, int]:
     names = [f.blob_name for f in files]
     if form.email.data:
         tips.discard(_blobs(), names)  # a bot: it sees success, nothing is kept
-        return render_template("source/submitted.html"), 200
+        return redirect(url_for("source.submitted"), code=303)
     valid = form.validate()
     message = (form.msg.data or "").strip()
     fields_given = form.structured() if valid else {}
@@ -237,6 +251,8 @@ def submit() -> tuple[str, int]:
         form.msg.errors = [*form.msg.errors, _("Please write a message or attach a file.")]
         valid = False
     chosen = desks.get(form.desk.data or "")
+    if chosen is not None and sink_desks - {chosen.slug}:
+        valid = False  # files encrypted to another desk than the one finally chosen
     first = chosen is not None and tips.case_at(signed.source, chosen) is None
     if valid and first and len(message) < rules.min_message_length:
         form.msg.errors = [
@@ -259,14 +275,24 @@ def submit() -> tuple[str, int]:
         if message or fields_given:
             to = tips.recipients(desk)
             lang = current_language()
-            stored.insert(0, tips.store_message(_blobs(), to, message, fields_given, lang))
+            stored.insert(
+                0,
+                tips.store_message(_blobs(), to, message, fields_given, lang, designation(desk)),
+            )
     except BaseException as exc:
         tips.discard(_blobs(), names)
         if is_disk_full(exc):
             return _give_back(fields, list(desks.values()))
         raise
-    tips.file_tip(db(), _blobs(), signed.source, desk, stored)
-    return render_template("source/submitted.html"), 200
+    tips.file_tip(db(), _blobs(), signed.source, desk, stored, designation(desk))
+    # Post/Redirect/Get: a reload of the thank-you page never sends the tip again.
+    return redirect(url_for("source.submitted"), code=303)
+
+
+@bp.get("/submitted")
+def submitted() -> str:
+    _signed_in()
+    return render_template("source/submitted.html")
 
 
 def _give_back(

@@ -157,6 +157,7 @@ def make_configs(
             "WESTRONG_REVIEWER_SECRET_KEY": os.urandom(32).hex(),
             "WESTRONG_REVIEWER_TOTP_KEY": totp_key.hex(),
             "WESTRONG_CLI_TOTP_PUBLIC_KEY": totp_seal.public_key(totp_key),
+            "WESTRONG_REVIEWER_SIGNING_KEY": os.urandom(32).hex(),
             "WESTRONG_SOURCE_KDF_OPS": "1",
             "WESTRONG_SOURCE_KDF_MEM": str(8 * 1024 * 1024),
             "WESTRONG_SOURCE_KDF_PER_SECOND": "1000",
@@ -248,7 +249,8 @@ def send_tip(client: FlaskClient, desk: str, message: str, files: int = 1) -> No
         ],
     }
     response = client.post("/submit", data=data, content_type="multipart/form-data")
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    assert response.headers["Location"] == "/submitted"
 
 
 # --- the reviewer interface ------------------------------------------------------------

@@ -33,6 +33,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This bundle was made by another version of WE STRONG Drop: update the workstation.",
         "ชุดข้อมูลนี้สร้างจาก WE STRONG Drop รุ่นอื่น กรุณาอัปเดตโปรแกรมบนเครื่องนี้",
     ),
+    "unsigned": (
+        "REFUSED: this bundle is not signed by a WE STRONG Drop server. Do not open it; "
+        "export it again from the reviewer interface.",
+        "ปฏิเสธ: ชุดข้อมูลนี้ไม่มีลายเซ็นของเซิร์ฟเวอร์ WE STRONG Drop ห้ามเปิด กรุณาส่งออกใหม่จากระบบของเจ้าหน้าที่",
+    ),
+    "bad_signature": (
+        "REFUSED: this bundle's signature does not match the pinned server key: it was "
+        "altered on the way, or comes from another server. Do not open it; tell your "
+        "security contact.",
+        "ปฏิเสธ: ลายเซ็นของชุดข้อมูลนี้ไม่ตรงกับกุญแจเซิร์ฟเวอร์ที่บันทึกไว้ อาจถูกแก้ไขระหว่างทาง "
+        "หรือมาจากเซิร์ฟเวอร์อื่น ห้ามเปิด และแจ้งผู้ดูแลความปลอดภัย",
+    ),
+    "not_pinned": (
+        "No server key is pinned on this workstation ({detail}). Pin it once at set-up: "
+        "python -m workstation pin-server KEY (the key is on the reviewer interface's "
+        "Desks page).",
+        "เครื่องนี้ยังไม่ได้บันทึกกุญแจของเซิร์ฟเวอร์ ({detail}) กรุณาบันทึกครั้งเดียวตอนติดตั้ง: "
+        "python -m workstation pin-server KEY (ดูกุญแจได้ที่หน้าหน่วยรับเรื่องในระบบของเจ้าหน้าที่)",
+    ),
+    "pin_bad": (
+        "The pinned server key file is damaged ({detail}): pin the key again.",
+        "ไฟล์กุญแจเซิร์ฟเวอร์ที่บันทึกไว้เสียหาย ({detail}) กรุณาบันทึกกุญแจใหม่",
+    ),
+    "signed_ok": (
+        "Signed by the pinned server key (fingerprint {detail}).",
+        "ลายเซ็นถูกต้อง ตรงกับกุญแจเซิร์ฟเวอร์ที่บันทึกไว้ (ลายนิ้วมือ {detail})",
+    ),
+    "pin_key_bad": (
+        "This is not a server signing key (westrongsign1…): copy it again from the Desks page.",
+        "นี่ไม่ใช่กุญแจลงนามของเซิร์ฟเวอร์ (westrongsign1…) กรุณาคัดลอกใหม่จากหน้าหน่วยรับเรื่อง",
+    ),
+    "pin_exists": (
+        "Another server key is already pinned in {detail}. Remove that file first if the "
+        "server's key really changed (ask your security contact).",
+        "มีกุญแจเซิร์ฟเวอร์อื่นบันทึกไว้แล้วใน {detail} หากกุญแจของเซิร์ฟเวอร์เปลี่ยนจริง "
+        "(สอบถามผู้ดูแลความปลอดภัย) ให้ลบไฟล์นั้นก่อน",
+    ),
+    "pin_done": ("Server key pinned in: {detail}", "บันทึกกุญแจเซิร์ฟเวอร์แล้วที่: {detail}"),
+    "pin_compare": (
+        "Read this fingerprint aloud with the administrator; it must match the Desks page: "
+        "{detail}",
+        "อ่านลายนิ้วมือนี้ออกเสียงกับผู้ดูแลระบบ ต้องตรงกับที่แสดงในหน้าหน่วยรับเรื่อง: {detail}",
+    ),
     # One item
     "missing": (
         "listed in the bundle but not in it (the export is incomplete)",
@@ -101,6 +144,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind_mismatch": (
         "the bundle's list and the encrypted item disagree on what it is: not opened",
         "ประเภทของรายการในชุดข้อมูลไม่ตรงกับข้อมูลที่เข้ารหัส จึงไม่เปิด",
+    ),
+    "wrong_case": (
+        "REFUSED: the encrypted item belongs to another case than the folder it was found "
+        "in: not opened",
+        "ปฏิเสธ: ข้อมูลที่เข้ารหัสเป็นของกรณีอื่น ไม่ใช่ของโฟลเดอร์ที่พบ จึงไม่เปิด",
     ),
     "write_failed": (
         "could not be written to the output folder ({detail})",

@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from core import desks
 from core import settings as instance_settings
+from crypto.fingerprint import signing_fingerprint
+from crypto.signing import SigningKey
 from store.models import Desk
 from tests.factories import World, sign_in, token_of
 
@@ -163,3 +165,12 @@ def test_settings_save(world: World) -> None:
     page = world.source_app.test_client().get("/").get_data(as_text=True)
     assert "ศูนย์ต้านทุจริตแห่งชาติ" in page
     assert '<html lang="en">' in page
+
+
+def test_desks_page_shows_the_bundle_signing_key_to_compare_aloud(world: World) -> None:
+    """Finding 15: the key a workstation pins, and its read-aloud fingerprint."""
+    key = SigningKey(world.config.reviewer.signing_key).verify_key
+    page = sign_in(world, "admin").get("/admin/desks").get_data(as_text=True)
+    assert str(key) in page
+    assert f'id="signing-fingerprint">{signing_fingerprint(key)}<' in page
+    assert f"pin-server {key}" in page

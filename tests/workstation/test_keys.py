@@ -158,6 +158,7 @@ def test_the_reference_age_opens_the_key_file_and_items_with_it(
 
 
 def _bundle_for(tmp_path: Path, recipient: str) -> Path:
+    keys.pin_server(tmp_path, str(bundles.SIGNER.verify_key))  # as at set-up
     item = bundles.item("message", "brave otter", 1, b"tip", [Recipient.parse(recipient)])
     return bundles.write_bundle(tmp_path / "b.zip", [item])
 
