@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m workstation", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     keygen = sub.add_parser(
-        "keygen", parents=[common, secret], help="สร้างกุญแจของหน่วยรับเรื่อง / make a desk key"
+        "keygen", parents=[common, secret], help="สร้างกุญแจของหน่วยงานผู้รับเรื่อง / make a desk key"
     )
     keygen.add_argument("--desk", required=True, help="the desk's name, e.g. nacc")
     keygen.add_argument("--out", type=Path, help="key file to create (default: DESK.key.age)")
@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"scrypt work factor, 2^N (default {scrypt.DEFAULT_WORK_FACTOR}, as age -p)",
     )
     opener = sub.add_parser(
-        "open", parents=[common, secret], help="เปิดชุดข้อมูลส่งออก / open an export bundle"
+        "open", parents=[common, secret], help="เปิดชุดไฟล์ส่งออก / open an export bundle"
     )
     opener.add_argument("bundle", type=Path)
     opener.add_argument("--identity", "-i", type=Path, required=True, help="the desk key file")
@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     opener.add_argument("--no-clean", action="store_true", help="do not run mat2")
     opener.add_argument("--no-progress", action="store_true", help="no progress bar")
     verify = sub.add_parser(
-        "verify", parents=[common], help="ตรวจสอบชุดข้อมูล / check a bundle (no key needed)"
+        "verify", parents=[common], help="ตรวจสอบชุดไฟล์ส่งออก / check a bundle (no key needed)"
     )
     verify.add_argument("bundle", type=Path)
     verify.add_argument("--no-progress", action="store_true", help="no progress bar")
