@@ -51,7 +51,7 @@ RISK = [
     ("unsure", _l("I am not sure")),
     ("low", _l("Low")),
     ("medium", _l("Medium")),
-    ("high", _l("High: I fear for my job or my safety")),
+    ("high", _l("High: I fear for my job, my place at school or my safety")),
 ]
 MAX_TEXT = 4000
 MAX_MESSAGE = 200_000
