@@ -17,8 +17,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from store.models import CaseStatus, Conclusion
+from webcommon.i18n import current_language
 from webcommon.params import StrictIntegerField
-from webcommon.places import PROVINCES
+from webcommon.places import province_choices
 
 STATUS_LABELS = {
     CaseStatus.RECEIVED: _l("Received"),
@@ -110,9 +111,12 @@ class LabelsForm(FlaskForm):
     )
     province = SelectField(
         _l("Province"),
-        choices=options([("", "—")] + [(p.code, p.name_th) for p in PROVINCES]),
         validators=[Optional()],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.province.choices = options([("", "—"), *province_choices(current_language())])
 
 
 class NewReviewerForm(FlaskForm):
