@@ -43,6 +43,7 @@ from source_interface.sinks import EncryptingSink
 from store.models import Desk, SubmissionKind
 from webcommon import uploads
 from webcommon.app import current_blobs, current_config
+from webcommon.collation import thai_key
 from webcommon.db import db
 from webcommon.i18n import current_language
 from webcommon.settings import current as current_settings
@@ -65,7 +66,11 @@ def _derive(codename: str) -> SourceIdentity:
 
 
 def _desks() -> list[Desk]:
-    return desk_cases.receiving(db())
+    """Return the receiving desks in the reader's order (Thai dictionary order on Thai pages)."""
+    found = desk_cases.receiving(db())
+    if current_language() == "th":
+        return sorted(found, key=lambda d: thai_key(d.name_th))
+    return sorted(found, key=lambda d: d.name_en.casefold())
 
 
 def _desk_choices(desks: list[Desk]) -> list[tuple[str, str]]:
