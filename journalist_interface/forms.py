@@ -147,6 +147,10 @@ class SettingsForm(FlaskForm):
     """Instance settings an admin can change."""
 
     organisation = StringField(_l("Organisation name"), validators=[Length(max=200)])
+    privacy_contact = TextAreaField(
+        _l("Contact for personal data questions (address, e-mail or data protection officer)"),
+        validators=[Length(max=1000)],
+    )
     accept_files = BooleanField(_l("Accept files from sources"))
     upload_limit_mib = StrictIntegerField(
         _l("Upload limit per submission (MiB)"), validators=[NumberRange(1, 2048)]

@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, render_template
+from flask import Flask, render_template, url_for
 from flask_wtf.csrf import CSRFProtect
 
 from config import SourceConfig, load_source_config
@@ -33,6 +33,11 @@ def create_app(config: SourceConfig) -> Flask:
     csrf = CSRFProtect(app)
     app.register_blueprint(bp)
     csrf.exempt("source_interface.views.submit")  # checks its token from the streamed body
+
+    @app.context_processor
+    def privacy_link() -> dict[str, str]:
+        # Every source page links the privacy notice (PDPA: notice at collection).
+        return {"privacy_notice": url_for("source.privacy")}
 
     @app.errorhandler(BusyError)
     def busy(_error: BusyError) -> tuple[str, int, dict[str, str]]:

@@ -96,6 +96,19 @@ def index() -> str:
     return render_template("source/index.html", desks=_desks())
 
 
+@bp.get("/privacy")
+def privacy() -> str:
+    """The notice at collection the PDPA asks for (section 23), before anything is sent."""
+    settings = current_settings()
+    return render_template(
+        "source/privacy.html",
+        desks=_desks(),
+        contact=settings.privacy_contact,
+        retention_days=settings.retention_days,
+        idle_minutes=_config().session_idle_minutes,
+    )
+
+
 @bp.get("/corruption")
 def corruption() -> str:
     return render_template("source/corruption.html")

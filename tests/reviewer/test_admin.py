@@ -147,6 +147,7 @@ def test_settings_save(world: World) -> None:
         data={
             "csrf_token": token,
             "organisation": "ศูนย์ต้านทุจริตแห่งชาติ",
+            "privacy_contact": "  dpo@example.go.th  ",
             "accept_files": "y",
             "upload_limit_mib": "100",
             "min_message_length": "20",
@@ -158,3 +159,5 @@ def test_settings_save(world: World) -> None:
     page = world.source_app.test_client().get("/").get_data(as_text=True)
     assert "ศูนย์ต้านทุจริตแห่งชาติ" in page
     assert '<html lang="en">' in page
+    notice = world.source_app.test_client().get("/privacy").get_data(as_text=True)
+    assert "dpo@example.go.th</span>" in notice
