@@ -91,6 +91,8 @@ def test_the_term_is_in_use(term: Term) -> None:
 def test_the_desk_is_called_by_its_term() -> None:
     with (ROOT / "webcommon/translations/th/LC_MESSAGES/messages.po").open("rb") as f:
         catalog = read_po(f, locale="th")
-    assert catalog.get("Desk").string == "หน่วยงานผู้รับเรื่อง"
+    desk = catalog.get("Desk")
+    assert desk is not None
+    assert desk.string == "หน่วยงานผู้รับเรื่อง"
     assert DEV_DESK[1].startswith("หน่วยงานผู้รับเรื่อง")
     assert MESSAGES["key_bad"][1].endswith("หน่วยงานผู้รับเรื่อง")

@@ -54,7 +54,10 @@ _CHOICES: dict[str, dict[str, tuple[str, str]]] = {
     "risk": {
         "low": ("ต่ำ", "Low"),
         "medium": ("ปานกลาง", "Medium"),
-        "high": ("สูง: กลัวว่าจะเสียงาน เสียที่เรียน หรือไม่ปลอดภัย", "High: fears for job, place at school or safety"),
+        "high": (
+            "สูง: กลัวว่าจะเสียงาน เสียที่เรียน หรือไม่ปลอดภัย",
+            "High: fears for job, place at school or safety",
+        ),
     },
     "reported_before": {"yes": ("เคย", "Yes")},
 }

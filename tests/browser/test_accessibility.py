@@ -14,10 +14,11 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyotp
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page, Route, ViewportSize
 
 from core import desks
 from crypto import passphrase
@@ -28,7 +29,10 @@ from tests.tools import IN_CI
 PASSPHRASE = "quiet river copper lantern orbit velvet maple"
 AXE = Path(os.environ.get("WESTRONG_AXE", Path(sys.prefix) / "axe-core" / "axe.min.js"))
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
+WIDTHS: dict[str, ViewportSize] = {
+    "desktop": {"width": 1280, "height": 900},
+    "phone": {"width": 360, "height": 740},
+}
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
   return result.violations.map(v => ({
@@ -67,11 +71,11 @@ def _serving(html: str) -> Callable[[Route], None]:
     return serve
 
 
-def _check(browser: Browser, viewport: dict[str, int], pages: Pages) -> dict[str, object]:
+def _check(browser: Browser, viewport: ViewportSize, pages: Pages) -> dict[str, Any]:
     """Run axe on every kept page; return the violations and overflows by page name."""
     script = _axe_script()
     context = browser.new_context(java_script_enabled=True, bypass_csp=True, viewport=viewport)
-    problems: dict[str, object] = {}
+    problems: dict[str, Any] = {}
     try:
         page = context.new_page()
         for name, (url, html) in pages.seen.items():
@@ -91,12 +95,12 @@ def _check(browser: Browser, viewport: dict[str, int], pages: Pages) -> dict[str
 
 
 @pytest.fixture(params=list(WIDTHS))
-def viewport(request: pytest.FixtureRequest) -> dict[str, int]:
+def viewport(request: pytest.FixtureRequest) -> ViewportSize:
     return WIDTHS[request.param]
 
 
 @pytest.fixture
-def nojs(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
+def nojs(browser: Browser, viewport: ViewportSize) -> Iterator[Page]:
     context = browser.new_context(java_script_enabled=False, viewport=viewport, locale="th-TH")
     try:
         yield context.new_page()
@@ -201,7 +205,7 @@ def _reviewer_pages(
 
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_every_source_page_passes_axe(
-    browser: Browser, nojs: Page, viewport: dict[str, int], live_source: LiveApp, lang: str
+    browser: Browser, nojs: Page, viewport: ViewportSize, live_source: LiveApp, lang: str
 ) -> None:
     _axe_script()
     pages = _source_pages(nojs, live_source, lang)
@@ -213,7 +217,7 @@ def test_every_source_page_passes_axe(
 def test_every_reviewer_page_passes_axe(
     browser: Browser,
     nojs: Page,
-    viewport: dict[str, int],
+    viewport: ViewportSize,
     live_source: LiveApp,
     live_reviewer: LiveApp,
     lang: str,
@@ -235,5 +239,5 @@ def test_the_check_finds_a_known_violation(browser: Browser, live_source: LiveAp
     )
     pages = Pages(seen={"bad": (live_source.url + "/bad", bad)})
     problems = _check(browser, WIDTHS["phone"], pages)
-    ids = {v["id"] for v in problems["bad"]}  # type: ignore[index, union-attr]
+    ids = {v["id"] for v in problems["bad"]}
     assert {"label", "color-contrast"} <= ids
