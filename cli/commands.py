@@ -39,7 +39,7 @@ from store import roles
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
 
-DEV_DESK = ("dev-desk", "โต๊ะทดสอบ (พัฒนา)", "Development desk")
+DEV_DESK = ("dev-desk", "หน่วยงานผู้รับเรื่องทดสอบ (พัฒนา)", "Development desk")
 DEV_INSTANCE = Path("instance")
 
 

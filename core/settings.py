@@ -15,6 +15,8 @@ class Settings:
     """Typed settings; missing rows take the defaults (some come from the configuration)."""
 
     organisation: str = "WE STRONG"
+    # How people reach the operator about their personal data (PDPA): the privacy notice shows it.
+    privacy_contact: str = ""
     accept_files: bool = True
     upload_limit_mib: int = 500
     min_message_length: int = 0

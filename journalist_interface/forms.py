@@ -17,8 +17,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from store.models import CaseStatus, Conclusion
 from webcommon.forms import TranslatedForm
+from webcommon.i18n import current_language
 from webcommon.params import StrictIntegerField
-from webcommon.places import PROVINCES
+from webcommon.places import province_choices
 
 STATUS_LABELS = {
     CaseStatus.RECEIVED: _l("Received"),
@@ -116,9 +117,12 @@ class LabelsForm(TranslatedForm):
     )
     province = SelectField(
         _l("Province"),
-        choices=options([("", "—")] + [(p.code, p.name_th) for p in PROVINCES]),
         validators=[Optional()],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.province.choices = options([("", "—"), *province_choices(current_language())])
 
 
 class NewReviewerForm(TranslatedForm):
@@ -156,6 +160,10 @@ class SettingsForm(TranslatedForm):
     """Instance settings an admin can change."""
 
     organisation = StringField(_l("Organisation name"), validators=[Length(max=200)])
+    privacy_contact = TextAreaField(
+        _l("Contact for personal data questions (address, e-mail or data protection officer)"),
+        validators=[Length(max=1000)],
+    )
     accept_files = BooleanField(_l("Accept files from sources"))
     upload_limit_mib = StrictIntegerField(
         _l("Upload limit per submission (MiB)"), validators=[NumberRange(1, 2048)]

@@ -192,6 +192,7 @@ def settings() -> ResponseReturnValue:
         new = replace(
             current,
             organisation=form.organisation.data or "",
+            privacy_contact=(form.privacy_contact.data or "").strip(),
             accept_files=bool(form.accept_files.data),
             upload_limit_mib=int(form.upload_limit_mib.data),
             min_message_length=int(form.min_message_length.data),

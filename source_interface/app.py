@@ -3,7 +3,7 @@
 import os
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, url_for
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -48,6 +48,11 @@ def create_app(config: SourceConfig) -> Flask:
         except SQLAlchemyError:  # an error page about the database itself
             return {}
         return {"logout_form": LogoutForm(formdata=None)} if signed is not None else {}
+
+    @app.context_processor
+    def privacy_link() -> dict[str, str]:
+        # Every source page links the privacy notice (PDPA: notice at collection).
+        return {"privacy_notice": url_for("source.privacy")}
 
     @app.errorhandler(BusyError)
     def busy(_error: BusyError) -> tuple[str, int, dict[str, str]]:

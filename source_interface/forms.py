@@ -20,8 +20,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from webcommon.dates import parse_day
 from webcommon.forms import TranslatedForm, TranslatedPlainForm
-from webcommon.places import PROVINCES
+from webcommon.i18n import current_language
+from webcommon.places import province_choices
 
 
 def options(pairs: list[tuple[str, Any]]) -> list[SelectChoice]:
@@ -50,7 +52,7 @@ RISK = [
     ("unsure", _l("I am not sure")),
     ("low", _l("Low")),
     ("medium", _l("Medium")),
-    ("high", _l("High: I fear for my job or my safety")),
+    ("high", _l("High: I fear for my job, my place at school or my safety")),
 ]
 MAX_TEXT = 4000
 MAX_MESSAGE = 200_000
@@ -148,18 +150,21 @@ class TipForm(TranslatedPlainForm):
     def __init__(self, *args: Any, desks: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.desk.choices = options(desks)
-        self.province.choices = options([("", "—")] + [(p.code, p.name_th) for p in PROVINCES])
+        self.province.choices = options([("", "—"), *province_choices(current_language())])
 
     def _date(self, field: StringField) -> dt.date | None:
         if not field.data:
             return None
         try:
-            day = dt.date.fromisoformat(field.data.strip())
+            day = parse_day(field.data)
         except ValueError:
-            field.errors.append(_l("Please give the date as year-month-day, e.g. 2026-03-31."))
+            field.errors.append(
+                _l("Please give the date as year-month-day, e.g. 2026-03-31 (or 2569-03-31).")
+            )
             return None
         if day > dt.date.today():
             field.errors.append(_l("This date is in the future."))
+        field.data = day.isoformat()  # kept in one form (Common era), whatever was typed
         return day
 
     def validate(self, extra_validators: Any = None) -> bool:

@@ -45,6 +45,7 @@ from store.db import is_disk_full
 from store.models import Desk, SubmissionKind
 from webcommon import uploads
 from webcommon.app import current_blobs, current_config
+from webcommon.collation import thai_key
 from webcommon.db import db, mark_failed, on_disk_full
 from webcommon.i18n import current_language
 from webcommon.settings import current as current_settings
@@ -68,7 +69,11 @@ def _derive(codename: str) -> SourceIdentity:
 
 
 def _desks() -> list[Desk]:
-    return desk_cases.receiving(db())
+    """Return the receiving desks in the reader's order (Thai dictionary order on Thai pages)."""
+    found = desk_cases.receiving(db())
+    if current_language() == "th":
+        return sorted(found, key=lambda d: thai_key(d.name_th))
+    return sorted(found, key=lambda d: d.name_en.casefold())
 
 
 def _desk_choices(desks: list[Desk]) -> list[tuple[str, str]]:
@@ -99,6 +104,19 @@ def _signed_in() -> auth.SignedIn:
 def index() -> str:
     return render_template(
         "source/index.html", desks=_desks(), onion_address=_config().onion_address
+    )
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    """The notice at collection the PDPA asks for (section 23), before anything is sent."""
+    settings = current_settings()
+    return render_template(
+        "source/privacy.html",
+        desks=_desks(),
+        contact=settings.privacy_contact,
+        retention_days=settings.retention_days,
+        idle_minutes=_config().session_idle_minutes,
     )
 
 

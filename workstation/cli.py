@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m workstation", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     keygen = sub.add_parser(
-        "keygen", parents=[common, secret], help="สร้างกุญแจของหน่วยรับเรื่อง / make a desk key"
+        "keygen", parents=[common, secret], help="สร้างกุญแจของหน่วยงานผู้รับเรื่อง / make a desk key"
     )
     keygen.add_argument("--desk", required=True, help="the desk's name, e.g. nacc")
     keygen.add_argument("--out", type=Path, help="key file to create (default: DESK.key.age)")
@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     opener = sub.add_parser(
         "open",
         parents=[common, secret, pinned],
-        help="เปิดชุดข้อมูลส่งออก / open an export bundle",
+        help="เปิดชุดไฟล์ส่งออก / open an export bundle",
     )
     opener.add_argument("bundle", type=Path)
     opener.add_argument("--identity", "-i", type=Path, required=True, help="the desk key file")
@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser(
         "verify",
         parents=[common, pinned],
-        help="ตรวจสอบชุดข้อมูล / check a bundle (no desk key needed)",
+        help="ตรวจสอบชุดไฟล์ส่งออก / check a bundle (no desk key needed)",
     )
     verify.add_argument("bundle", type=Path)
     verify.add_argument(

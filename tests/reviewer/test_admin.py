@@ -150,6 +150,7 @@ def test_settings_save(world: World) -> None:
         data={
             "csrf_token": token,
             "organisation": "ศูนย์ต้านทุจริตแห่งชาติ",
+            "privacy_contact": "  dpo@example.go.th  ",
             "accept_files": "y",
             "upload_limit_mib": "100",
             "min_message_length": "20",
@@ -165,6 +166,8 @@ def test_settings_save(world: World) -> None:
     page = world.source_app.test_client().get("/").get_data(as_text=True)
     assert "ศูนย์ต้านทุจริตแห่งชาติ" in page
     assert '<html lang="en">' in page
+    notice = world.source_app.test_client().get("/privacy").get_data(as_text=True)
+    assert "dpo@example.go.th</span>" in notice
 
 
 def test_desks_page_shows_the_bundle_signing_key_to_compare_aloud(world: World) -> None:

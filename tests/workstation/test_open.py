@@ -112,7 +112,7 @@ def test_report_carries_every_field_in_thai_and_english(
     assert "2026-03-31 (พ.ศ. 2569)" in text
     assert "สูง" in text
     assert "จังหวัด / Province" in page
-    assert "Agency or ministry" in page
+    assert "Agency where it happened" in page
     assert MESSAGE.splitlines()[0] in text
     assert "brave otter" in page
 
