@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 import config as config_module
 from config import CliConfig, ConfigError, load_cli_config
-from core import accounts, desks, retention, sources
+from core import accounts, desks, retention, sources, statistics
 from core import settings as instance_settings
 from core.errors import CoreError
 from core.tips import today
@@ -204,14 +204,30 @@ def purge_pending() -> None:
 
 @group.command("purge")
 def purge() -> None:
-    """Run retention (daily, from a timer): purge-pending, then delete closed cases past the
-    retention period set in the reviewer interface, shredding their files."""
+    """Run the daily job (from a timer): publish the statistics of a month that closed, then
+    purge-pending, then delete closed cases past the retention period set in the reviewer
+    interface, shredding their files."""
     config = _config()
     with _transaction(config) as session:
         rules = instance_settings.load(session, config.max_upload_bytes, config.default_language)
         blobs = BlobStore(config.store_root)
+        # A closed month is published before retention may delete any of its cases.
+        months = statistics.close_months(session, today(), rules.statistics_k)
         done = retention.purge(session, blobs, rules, today(), dt.datetime.now(dt.UTC))
     click.echo(f"purged {done.closed_cases} closed cases past retention")
+    if months:
+        click.echo(f"published statistics for {', '.join(months)}")
+
+
+@group.command("statistics")
+def statistics_command() -> None:
+    """Compute and store the public statistics of every closed month not yet published
+    (UTC months; each is computed once and never changes). `purge` runs this too."""
+    config = _config()
+    with _transaction(config) as session:
+        rules = instance_settings.load(session, config.max_upload_bytes, config.default_language)
+        months = statistics.close_months(session, today(), rules.statistics_k)
+    click.echo(f"published statistics for {', '.join(months)}" if months else "nothing new")
 
 
 def _write_private(path: Path, text: str) -> None:

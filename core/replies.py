@@ -7,7 +7,7 @@ import io
 
 from sqlalchemy.orm import Session
 
-from core import unit
+from core import unit, workflow
 from core.audit import Action, record
 from core.errors import Invalid
 from core.tips import discard, recipients, today
@@ -70,6 +70,7 @@ def _record(
         deleted_by_source=False,
     )
     session.add(reply)
+    workflow.record_feedback(case, today())
     record(session, actor, Action.REPLY, case.designation)
     session.flush()
     return reply

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from store.models import Setting
 
+STATISTICS_K_MIN = 5
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -21,6 +23,8 @@ class Settings:
     retention_days: int = 0
     default_language: str = "th"
     logo_png: str = ""  # base64 of a small PNG an admin uploaded, or empty
+    statistics_k: int = 10  # public statistics: cells below k are suppressed (never below 5)
+    onion_address: str = ""  # the source interface's onion address, for the campaign kit
 
 
 def load(session: Session, max_upload_bytes: int, default_language: str) -> Settings:
@@ -40,6 +44,7 @@ def load(session: Session, max_upload_bytes: int, default_language: str) -> Sett
                 values[f.name] = int(raw)
             else:
                 values[f.name] = raw
+    values["statistics_k"] = max(STATISTICS_K_MIN, int(values["statistics_k"]))
     return Settings(**values)
 
 
