@@ -9,6 +9,7 @@ from config import SourceConfig, load_source_config
 from crypto.errors import BusyError
 from crypto.gate import Gate
 from source_interface.views import bp
+from source_interface.views_statistics import bp as statistics_bp
 from webcommon.app import base_app
 from webcommon.branding import init_branding
 from webcommon.db import init_db
@@ -32,6 +33,7 @@ def create_app(config: SourceConfig) -> Flask:
     )
     csrf = CSRFProtect(app)
     app.register_blueprint(bp)
+    app.register_blueprint(statistics_bp)
     csrf.exempt("source_interface.views.submit")  # checks its token from the streamed body
 
     @app.errorhandler(BusyError)
