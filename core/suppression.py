@@ -116,19 +116,26 @@ def _inner_free(g: Grid, i: int, j: int, k: int) -> bool:
     return up or (_can(g, i, j, -1, k) and _reaches(arcs, ("c", j), ("r", i)))
 
 
-def _shared_move(grids: list[Grid], a: int, b: int, k: int) -> bool:
+def _shared_move(
+    grids: list[Grid], graphs: list[dict[Node, list[Node]]], a: int, b: int, k: int
+) -> bool:
     """Say whether the shared column may move -1 at row a and +1 at row b (signed), matched
-    by a feasible path in every grid."""
+    by a feasible path in every grid (`graphs` are their `_arcs`)."""
     first = grids[0]
     c = first.total_col
     if not (_can(first, a, c, -1, k) and _can(first, b, c, +1, k)):
         return False
-    return all(_reaches(_arcs(g, k, None), ("r", b), ("r", a)) for g in grids)
+    return all(_reaches(arcs, ("r", b), ("r", a)) for arcs in graphs)
 
 
 def _shared_free(grids: list[Grid], a: int, k: int) -> bool:
+    graphs = [_arcs(g, k, None) for g in grids]
     rows = range(grids[0].total_row + 1)
-    return any(_shared_move(grids, a, b, k) or _shared_move(grids, b, a, k) for b in rows if b != a)
+    return any(
+        _shared_move(grids, graphs, a, b, k) or _shared_move(grids, graphs, b, a, k)
+        for b in rows
+        if b != a
+    )
 
 
 def _derivable(grids: list[Grid], k: int) -> tuple[int, Entry] | None:
