@@ -27,7 +27,18 @@ from sqlalchemy.orm import Session
 import config as config_module
 from cli import onion
 from config import CliConfig, ConfigError, load_cli_config
-from core import accounts, audit, backup, deletion, desks, integrity, restore, retention, sources
+from core import (
+    accounts,
+    audit,
+    backup,
+    deletion,
+    desks,
+    integrity,
+    restore,
+    retention,
+    sources,
+    statistics,
+)
 from core import settings as instance_settings
 from core.audit import Action, record
 from core.errors import CoreError
@@ -367,14 +378,17 @@ def purge_pending() -> None:
 
 @group.command("purge")
 def purge() -> None:
-    """Run retention and the deletion queue (daily, from a timer): purge-pending, delete
-    closed cases past the retention period and codenames left with no case (settings in the
-    reviewer interface; cases on hold are kept), then shred every queued blob and clear
-    stale temporary files. Prints counts."""
+    """Run the daily job (from a timer): publish the statistics of a month that closed, then
+    retention and the deletion queue: purge-pending, delete closed cases past the retention
+    period and codenames left with no case (settings in the reviewer interface; cases on
+    hold are kept), then shred every queued blob and clear stale temporary files. Prints
+    counts."""
     config = _config()
     blobs = BlobStore(config.store_root)
     with _transaction(config) as session:
         rules = instance_settings.load(session, config.max_upload_bytes, config.default_language)
+        # A closed month is published before retention may delete any of its cases.
+        months = statistics.close_months(session, today(), rules.statistics_k)
         done = retention.purge(session, blobs, rules, today(), dt.datetime.now(dt.UTC))
     worked = deletion.work(session_factory(make_engine(config.database_url)), blobs)
     stale = blobs.purge_temp()
@@ -385,6 +399,8 @@ def purge() -> None:
     else:
         click.echo(f"shredded {worked.shredded} queued blobs, {worked.failed} failed (retried)")
     click.echo(f"removed {stale} stale temporary files")
+    if months:
+        click.echo(f"published statistics for {', '.join(months)}")
     if worked.failed:
         raise click.exceptions.Exit(1)
 
@@ -510,6 +526,17 @@ def audit_verify() -> None:
         where = f"at row {report.broken_at}: " if report.broken_at is not None else ""
         raise CommandError(f"the audit log is broken {where}{report.problem}")
     click.echo(f"audit log intact: {report.rows} rows, head {report.head}")
+
+
+@group.command("statistics")
+def statistics_command() -> None:
+    """Compute and store the public statistics of every closed month not yet published
+    (UTC months; each is computed once and never changes). `purge` runs this too."""
+    config = _config()
+    with _transaction(config) as session:
+        rules = instance_settings.load(session, config.max_upload_bytes, config.default_language)
+        months = statistics.close_months(session, today(), rules.statistics_k)
+    click.echo(f"published statistics for {', '.join(months)}" if months else "nothing new")
 
 
 def _write_private(path: Path, text: str) -> None:

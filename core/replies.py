@@ -7,7 +7,7 @@ import io
 
 from sqlalchemy.orm import Session
 
-from core import unit
+from core import unit, workflow
 from core.audit import Action, record
 from core.errors import Invalid
 from core.tips import discard, recipients, today
@@ -82,6 +82,7 @@ def _record(
         deleted_by_source=False,
     )
     session.add(reply)
+    workflow.record_feedback(case, today())
     record(session, actor, Action.REPLY, case)
     session.flush()
     return reply

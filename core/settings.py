@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from store.models import Setting
 
+STATISTICS_K_MIN = 5
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -24,6 +26,8 @@ class Settings:
     inactive_source_days: int = 365  # codenames with no case left; 0 keeps them
     default_language: str = "th"
     logo_png: str = ""  # base64 of a small PNG an admin uploaded, or empty
+    statistics_k: int = 10  # public statistics: cells below k are suppressed (never below 5)
+    onion_address: str = ""  # the source interface's onion address, for the campaign kit
 
 
 def load(session: Session, max_upload_bytes: int, default_language: str) -> Settings:
@@ -43,6 +47,7 @@ def load(session: Session, max_upload_bytes: int, default_language: str) -> Sett
                 values[f.name] = int(raw)
             else:
                 values[f.name] = raw
+    values["statistics_k"] = max(STATISTICS_K_MIN, int(values["statistics_k"]))
     return Settings(**values)
 
 

@@ -19,6 +19,7 @@ from journalist_interface.context import config, now
 from journalist_interface.views_admin import bp as admin_bp
 from journalist_interface.views_auth import bp as auth_bp
 from journalist_interface.views_cases import bp as cases_bp
+from journalist_interface.views_metrics import bp as metrics_bp
 from journalist_interface.views_retention import bp as retention_bp
 from webcommon.app import base_app
 from webcommon.branding import init_branding
@@ -53,6 +54,7 @@ def create_app(config: ReviewerConfig) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(retention_bp)
+    app.register_blueprint(metrics_bp)
     app.before_request(_require_sign_in)
 
     @app.errorhandler(BusyError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -180,4 +181,16 @@ class SettingsForm(TranslatedForm):
     )
     default_language = SelectField(
         _l("Default language"), choices=options([("th", "ไทย"), ("en", "English")])
+    )
+    statistics_k = StrictIntegerField(
+        _l("Public statistics: smallest number shown (k, at least 5)"),
+        validators=[Optional(), NumberRange(5, 1000)],
+    )
+    onion_address = StringField(
+        _l("Onion address of the source interface (for the campaign kit)"),
+        validators=[
+            Optional(),
+            Length(max=70),
+            Regexp(r"^\s*[a-z2-7]{56}\.onion\s*$", flags=re.IGNORECASE),
+        ],
     )

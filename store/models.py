@@ -174,6 +174,11 @@ class Case(Base):
     acknowledged_on: Mapped[dt.date | None] = mapped_column(Date)
     feedback_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     conclusion: Mapped[Conclusion | None] = mapped_column(_enum(Conclusion))
+    # The day of the first feedback to the source (a reply after acknowledgement, or a
+    # referral, conclusion or closure) and the day the case was concluded or closed (retention
+    # counts from it; None while it is open).
+    first_feedback_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
     external_reference: Mapped[str | None] = mapped_column(String(200))
     category: Mapped[str | None] = mapped_column(String(64))
     province: Mapped[str | None] = mapped_column(String(64))
@@ -181,8 +186,6 @@ class Case(Base):
         ForeignKey("reviewers.id", ondelete="SET NULL"), index=True
     )
     starred: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The day the case was last closed (retention counts from it); None while it is open.
-    closed_on: Mapped[dt.date | None] = mapped_column(Date)
     # A legal hold: a held case is never purged, whatever the retention policy says.
     hold_reason: Mapped[str | None] = mapped_column(String(500))
     held_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -346,6 +349,19 @@ class ReviewerSession(Base):
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     reviewer: Mapped[Reviewer] = relationship()
+
+
+class MonthlyStatistics(Base):
+    """One closed month's public statistics, computed once and never recomputed: the
+    published (already suppressed) figures as JSON, so later changes to cases cannot change
+    what was published (docs/decisions/060)."""
+
+    __tablename__ = "monthly_statistics"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "YYYY-MM", UTC
+    computed_on: Mapped[dt.date] = mapped_column(Date)
+    k: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
 
 
 class Setting(Base):

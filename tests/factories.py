@@ -399,3 +399,32 @@ def add_case(
         name = writer.commit()
     stored = tips.StoredBlob(SubmissionKind.MESSAGE, name, len(content), writer.sha256)
     return tips.file_tip(session, blobs, source, desks.by_slug(session, desk_slug), [stored])
+
+
+def add_labelled_cases(
+    session: Session,
+    blobs: BlobStore,
+    desk_slug: str,
+    count: int,
+    received_on: dt.date,
+    category: str | None = "bribery",
+    province: str | None = "TH-10",
+    acknowledge_after: int | None = None,
+) -> list[Case]:
+    """File `count` cases at a desk received on a day, with reviewer labels (and, given
+    `acknowledge_after` days, acknowledged through the workflow); return them."""
+    from core import workflow
+    from store.models import CaseStatus
+
+    made = []
+    for _ in range(count):
+        source = add_source(session, os.urandom(32).hex(), received_on)
+        case = add_case(session, blobs, source, desk_slug)
+        workflow.start_clocks(case, received_on)
+        case.category, case.province = category, province
+        if acknowledge_after is not None:
+            day = received_on + dt.timedelta(days=acknowledge_after)
+            workflow.move(case, CaseStatus.ACKNOWLEDGED, day)
+        made.append(case)
+    session.flush()
+    return made

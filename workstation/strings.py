@@ -36,7 +36,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unsigned": (
         "REFUSED: this bundle is not signed by a WE STRONG Drop server. Do not open it; "
         "export it again from the reviewer interface.",
-        "ปฏิเสธ: ชุดไฟล์ส่งออกนี้ไม่มีลายเซ็นของเซิร์ฟเวอร์ WE STRONG Drop ห้ามเปิด กรุณาส่งออกใหม่จากระบบของเจ้าหน้าที่",
+        "ปฏิเสธ: ชุดไฟล์ส่งออกนี้ไม่มีลายเซ็นของเซิร์ฟเวอร์ WE STRONG Drop ห้ามเปิด "
+        "กรุณาส่งออกใหม่จากระบบของเจ้าหน้าที่",
     ),
     "bad_signature": (
         "REFUSED: this bundle's signature does not match the pinned server key: it was "

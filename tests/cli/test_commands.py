@@ -42,6 +42,7 @@ COMMANDS = [
     "onion-sync",
     "onion-config",
     "onion-client-key",
+    "statistics",
 ]
 
 
@@ -243,3 +244,20 @@ def test_purge_deletes_closed_cases_past_retention(
     with _session(using) as session:
         sources = {s.lookup_id: len(s.cases) for s in session.scalars(select(Source))}
     assert sources == {"a" * 64: 0, "b" * 64: 1}  # the codename stays; its closed case goes
+
+
+def test_statistics_publishes_each_closed_month_once(
+    using: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = load_cli_config({"WESTRONG_CONFIG": str(using / "config.toml")})
+    blobs = BlobStore(config.store_root)
+    last_month = dt.datetime.now(dt.UTC).date().replace(day=1) - dt.timedelta(days=1)
+    with _session(using) as session, session.begin():
+        case = add_case(session, blobs, add_source(session, "c" * 64), "dev-desk")
+        case.received_on = last_month
+    assert manage.run(["statistics"]) == 0
+    assert f"published statistics for {last_month.isoformat()[:7]}" in capsys.readouterr().out
+    assert manage.run(["purge"]) == 0
+    assert "published" not in capsys.readouterr().out
+    assert manage.run(["statistics"]) == 0
+    assert "nothing new" in capsys.readouterr().out
