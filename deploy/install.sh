@@ -120,6 +120,8 @@ $SHARED
 
 [reviewer]
 secret_key = "$(secret)"
+totp_key = "$(secret)"
+signing_key = "$(secret)"
 EOF
 config cli westrong-jobs <<EOF
 $SHARED
@@ -138,6 +140,13 @@ if [ "$VENV" = 1 ]; then
       -r "$CHECKOUT/requirements/main.lock"
     "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps "$CHECKOUT"
     printf '%s\n' "$want" >"$venv/.westrong-installed"
+  fi
+  # The command line seals new reviewers' TOTP secrets with the public half of the reviewer
+  # interface's totp_key; it never holds the key itself (docs/decisions/038).
+  if ! grep -q '^totp_public_key' "$ROOT/etc/westrong/cli.toml"; then
+    public=$(sed -n 's/^totp_key = "\(.*\)"$/\1/p' "$ROOT/etc/westrong/reviewer.toml" |
+      "$venv/bin/westrong" totp-public-key)
+    printf 'totp_public_key = "%s"\n' "$public" >>"$ROOT/etc/westrong/cli.toml"
   fi
 fi
 

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, ViewportSize
 
 from core import desks
-from crypto import passphrase
+from crypto import passphrase, totp_seal
 from store.models import Reviewer
 from tests.browser.support import LiveApp
 from tests.tools import IN_CI
@@ -139,12 +139,13 @@ def _source_pages(page: Page, live: LiveApp, lang: str) -> Pages:
 def _add_admin(live: LiveApp) -> str:
     secret = pyotp.random_base32()
     hasher = passphrase.make_hasher(1, 64)
+    public = totp_seal.public_key(live.config.reviewer.totp_key)
     with live.config.session() as s, s.begin():
         s.add(
             Reviewer(
                 username="admin",
                 passphrase_hash=passphrase.hash_passphrase(PASSPHRASE, hasher),
-                totp_secret=secret,
+                totp_secret=totp_seal.seal(public, secret),  # as core.accounts stores it
                 is_admin=True,
                 active=True,
                 failed_logins=0,

@@ -170,7 +170,9 @@ def test_onion_services_end_to_end(tmp_path: Path) -> None:
         posted = source.request(
             "POST", "/submit", body, f"multipart/form-data; boundary={boundary}"
         )
-        assert posted.status == 200, posted.text[:500]
+        # Accepted: POST → 303 → the thank-you page (a reload never sends it twice).
+        assert posted.status == 303, posted.text[:500]
+        assert posted.headers["Location"].endswith("/submitted")
 
         # A client without a key is refused by the reviewer onion.
         assert refusal(other, reviewer_onion) == MISSING_CLIENT_AUTH

@@ -34,6 +34,7 @@ def _set_onion(world: World, address: str) -> FlaskClient:
         "upload_limit_mib": "500",
         "min_message_length": "0",
         "retention_days": "0",
+        "inactive_source_days": "365",
         "default_language": "th",
         "statistics_k": "10",
         "onion_address": address,
