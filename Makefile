@@ -6,9 +6,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INSTANCE ?= instance
 # System tools the tests run against for real (installed through apt-get when run as root).
-TEST_TOOLS := age age-keygen vagrant chromium mat2 Xvfb dbus-daemon desktop-file-validate pg_ctlcluster file
-TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap postgresql file \
-  xvfb xauth dbus-daemon desktop-file-utils at-spi2-core libatk-adaptor gir1.2-atspi-2.0 python3-gi gir1.2-gtk-3.0 python3-venv
+TEST_TOOLS := age age-keygen vagrant chromium mat2 Xvfb dbus-daemon desktop-file-validate pg_ctlcluster file strace npm \
+  tor tor-gencert shellcheck systemd-analyze
+TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap postgresql file strace npm \
+  xvfb xauth dbus-daemon desktop-file-utils at-spi2-core libatk-adaptor gir1.2-atspi-2.0 python3-gi gir1.2-gtk-3.0 python3-venv \
+  tor shellcheck systemd
 # The workstation's window runs under Debian's Python (its python3-gi), as on an officer's machine.
 GTK_CHECK := /usr/bin/python3 -c 'import gi, ensurepip; gi.require_version("Gtk", "3.0"); gi.require_version("Atspi", "2.0")'
 # The tests start throwaway PostgreSQL servers (initdb, pg_ctl, pg_basebackup: not on PATH).
@@ -21,9 +23,16 @@ WS_WHEELS := $(VENV)/workstation-wheels
 WHEELS := $(VENV)/wheels
 WHEELS_STAMP := $(WHEELS)/.complete
 
+# axe-core for the accessibility checks in the browser tests: fetched from the npm registry during
+# setup (pinned version and sha512, as npm's lock would), read from disk at test time.
+AXE_VERSION := 4.14.1
+AXE_SHA512 := FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE_DIR := $(VENV)/axe-core
+AXE := $(AXE_DIR)/axe.min.js
+
 MO := webcommon/translations/th/LC_MESSAGES/messages.mo webcommon/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test lint typecheck architecture unit bench system-tools translations clean workstation-wheels
+.PHONY: run test lint typecheck architecture unit bench system-tools translations clean workstation-wheels axe
 
 $(STAMP): requirements/dev.lock
 	@if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
@@ -50,6 +59,17 @@ $(WS_WHEELS)/.done: $(WS_LOCK) $(STAMP)
 	touch $@
 
 workstation-wheels: $(WS_WHEELS)/.done
+
+$(AXE): $(STAMP)
+	@if command -v npm >/dev/null; then \
+	  rm -rf $(AXE_DIR) && mkdir -p $(AXE_DIR) && cd $(AXE_DIR) && \
+	  npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+	  [ "$$(openssl dgst -sha512 -binary axe-core-$(AXE_VERSION).tgz | base64 -w0)" = "$(AXE_SHA512)" ] && \
+	  tar -xzf axe-core-$(AXE_VERSION).tgz --strip-components=1 package/axe.min.js package/LICENSE && \
+	  touch axe.min.js; \
+	else echo "npm is missing: the accessibility checks will be skipped (CI fails instead)"; fi
+
+axe: $(AXE)
 
 webcommon/translations/%/LC_MESSAGES/messages.mo: webcommon/translations/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -d webcommon/translations -l $*
@@ -81,7 +101,7 @@ typecheck: $(STAMP)
 architecture: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
-unit: $(STAMP) $(MO) $(WHEELS_STAMP) $(WS_WHEELS)/.done
+unit: $(STAMP) $(MO) $(WHEELS_STAMP) $(WS_WHEELS)/.done $(AXE)
 	$(BIN)/python -m pytest
 
 test: system-tools lint typecheck architecture unit

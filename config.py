@@ -18,6 +18,7 @@ The file has shared keys at the top and one section per process::
     [reviewer]                                 # only in the reviewer interface's file
     secret_key = "…"
     totp_key = "…"                             # opens reviewers' TOTP secrets
+    signing_key = "…"                          # the Ed25519 seed that signs export bundles
 
     [cli]
     database_url = "…"
@@ -33,6 +34,7 @@ result in.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -48,6 +50,7 @@ MIN_SECRET_BYTES = 32
 MIN_KDF_OPS = 3
 MIN_KDF_MEM = 128 * 1024 * 1024
 LANGUAGES = ("th", "en")
+_LOCAL_TARGET = re.compile(r"127\.0\.0\.1:[0-9]{1,5}|unix:/[^\s]+")
 
 
 class ConfigError(Exception):
@@ -74,7 +77,7 @@ class Process(StrEnum):
 # configuration is refused in production.
 SECRETS: dict[Process, tuple[str, ...]] = {
     Process.SOURCE: ("secret_key", "pepper"),
-    Process.REVIEWER: ("secret_key", "totp_key"),
+    Process.REVIEWER: ("secret_key", "totp_key", "signing_key"),
     Process.CLI: (),
 }
 
@@ -105,29 +108,57 @@ class SourceConfig(Shared):
     kdf_mem: int = MIN_KDF_MEM
     kdf_concurrency: int = 2
     kdf_per_second: float = 4.0  # per worker process
+    # A newcomer who finds the gate full waits this long, if few enough already wait.
+    kdf_wait_seconds: float = 5.0
+    kdf_max_waiting: int = 2  # per worker process: the rest of its threads serve pages
+    onion_address: str = ""  # shown to sources so they can check it (docs/DEPLOY.md)
 
 
 @dataclass(frozen=True)
 class ReviewerConfig(Shared):
     """The reviewer interface: its session key, the key that opens TOTP secrets at rest,
-    session lifetimes and passphrase hashing."""
+    the bundle signing key (an Ed25519 seed, decision 065), session lifetimes and passphrase
+    hashing."""
 
     secret_key: bytes = field(default=b"", repr=False)
     totp_key: bytes = field(default=b"", repr=False)
+    signing_key: bytes = field(default=b"", repr=False)
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     passphrase_time_cost: int = 3
     passphrase_memory_kib: int = 64 * 1024
+    onion_address: str = ""  # this interface's own onion, shown to admins
+    source_onion_address: str = ""
 
 
 @dataclass(frozen=True)
 class CliConfig(Shared):
     """The command line and the scheduled jobs: no session key, no pepper, and only the
-    public half of the TOTP sealing key (it seals new secrets, it cannot open one)."""
+    public half of the TOTP sealing key (it seals new secrets, it cannot open one).
+
+    The onion_* settings drive `westrong onion-config` and the reviewer client keys
+    (cli/onion.py); without onion_dir the command line leaves Tor alone (development).
+
+    `instance_dir` (the folder of every process's configuration and secrets, e.g.
+    /etc/westrong) and `onion_keys_dir` (the onion service's key folder) go into backups and
+    come back on restore when set.
+    """
 
     totp_public_key: str = ""
     passphrase_time_cost: int = 3
     passphrase_memory_kib: int = 64 * 1024
+    instance_dir: Path | None = None
+    onion_keys_dir: Path | None = None
+    onion_dir: Path | None = None
+    onion_source_target: str = "127.0.0.1:8080"
+    onion_reviewer_target: str = "127.0.0.1:8081"
+    onion_pow: bool = True
+    onion_pow_queue_rate: int = 250
+    onion_pow_queue_burst: int = 2500
+    tor_reload_command: str = "systemctl reload westrong-tor.service"
+    tor_restart_command: str = "systemctl restart westrong-tor.service"
+    onionbalance_frontend: str = ""  # set on each app server behind an Onionbalance frontend
+    onionbalance_instances: str = ""  # comma-separated backend addresses, on the frontend host
 
 
 AnyConfig = SourceConfig | ReviewerConfig | CliConfig
@@ -215,7 +246,7 @@ def _convert(cls: type[AnyConfig], label: str, name: str, value: object, mode: M
     kind = next(f.type for f in fields(cls) if f.name == name)
     if kind == "bytes":
         raw = _secret(label, value, mode)
-        return raw[:32] if name == "pepper" else raw
+        return raw[:32] if name in ("pepper", "signing_key") else raw
     if kind == "int":
         return _int(label, value)
     if kind == "float":
@@ -225,7 +256,7 @@ def _convert(cls: type[AnyConfig], label: str, name: str, value: object, mode: M
             raise ConfigError(f"{label} must be a number") from None
     if kind == "bool":
         return _bool(label, value)
-    if kind == "Path":
+    if kind in {"Path", "Path | None"}:
         return Path(str(value))
     return str(value)
 
@@ -290,6 +321,15 @@ def _check(config: AnyConfig) -> None:
             valid = False
         if not valid:
             raise ConfigError(f"{PREFIX}CLI_TOTP_PUBLIC_KEY must be 64 hex digits")
+    if isinstance(config, CliConfig):
+        for name in ("onion_source_target", "onion_reviewer_target"):
+            if not _LOCAL_TARGET.fullmatch(getattr(config, name)):
+                raise ConfigError(
+                    f"{_label(Process.CLI, name)} must be 127.0.0.1:PORT or unix:/PATH "
+                    "(the apps listen on loopback or a Unix socket only)"
+                )
+    if isinstance(config, ReviewerConfig) and config.signing_key == config.secret_key[:32]:
+        raise ConfigError("the reviewer interface's signing key and secret key must differ")
     if isinstance(config, ReviewerConfig | CliConfig):
         weak = config.passphrase_time_cost < 3 or config.passphrase_memory_kib < 64 * 1024
         if production and weak:

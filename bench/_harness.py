@@ -131,8 +131,10 @@ class Gunicorn:
                 raise RuntimeError("gunicorn exited:\n" + self.log_tail())
             try:
                 client = Client(self.port, timeout=5)
-                ready = client.get(self._ready_path).status == 200
-                client.close()
+                try:
+                    ready = client.get(self._ready_path).status == 200
+                finally:
+                    client.close()
                 if ready and len(self.worker_pids()) >= self.workers_wanted:
                     return
             except OSError:

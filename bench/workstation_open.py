@@ -33,9 +33,10 @@ import time
 import zipfile
 from pathlib import Path
 
-from crypto import age
+from crypto import age, labels
 from crypto.inner import InnerWriter
 from crypto.keys import Identity
+from crypto.signing import SigningKey
 from workstation import keys
 
 MIB = 1024 * 1024
@@ -96,13 +97,18 @@ def build(work: Path, identity: Identity, total_mib: int, count: int) -> tuple[P
         )
     bundle = work / "bundle.zip"
     manifest = {
-        "format": "westrong-drop/bundle/v1",
+        "format": "westrong-drop/bundle/v2",
         "created": "2026-11-26",
         "instance": "bench",
         "items": entries,
     }
     with zipfile.ZipFile(bundle, "w", zipfile.ZIP_STORED) as zf:
-        zf.writestr("manifest.json", json.dumps(manifest))
+        data = json.dumps(manifest).encode()
+        zf.writestr("manifest.json", data)
+        # Signed by a throwaway server key, pinned next to the desk key (decision 065).
+        signer = SigningKey(os.urandom(32))
+        zf.writestr("manifest.sig", signer.sign(labels.BUNDLE_SIGNATURE + data))
+        keys.pin_server(work, str(signer.verify_key))
         for entry, path in zip(entries, sealed, strict=True):
             with open(path, "rb") as src, zf.open(str(entry["path"]), "w", force_zip64=True) as dst:
                 shutil.copyfileobj(src, dst, MIB)

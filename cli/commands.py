@@ -7,6 +7,7 @@ Every command is one transaction over a `core` use case. The configuration comes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -24,18 +25,32 @@ import click
 from sqlalchemy.orm import Session
 
 import config as config_module
+from cli import onion
 from config import CliConfig, ConfigError, load_cli_config
-from core import accounts, audit, desks, retention, sources
+from core import (
+    accounts,
+    audit,
+    backup,
+    deletion,
+    desks,
+    integrity,
+    restore,
+    retention,
+    sources,
+    statistics,
+)
 from core import settings as instance_settings
+from core.audit import Action, record
 from core.errors import CoreError
 from core.tips import today
 from crypto import passphrase, totp_seal
-from crypto.keys import Identity
+from crypto.errors import CryptoError
+from crypto.keys import Identity, Recipient, parse_identity_file
 from store import roles
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
 
-DEV_DESK = ("dev-desk", "โต๊ะทดสอบ (พัฒนา)", "Development desk")
+DEV_DESK = ("dev-desk", "หน่วยงานผู้รับเรื่องทดสอบ (พัฒนา)", "Development desk")
 DEV_INSTANCE = Path("instance")
 
 
@@ -194,7 +209,9 @@ def add_reviewer(username: str, admin: bool, desk_slugs: Sequence[str], as_json:
     """Add a reviewer; prints their generated passphrase and TOTP secret once."""
     config = _config()
     with _transaction(config) as session:
-        _show(_add_reviewer(session, config, username, admin, desk_slugs), as_json)
+        made = _add_reviewer(session, config, username, admin, desk_slugs)
+    _show(made, as_json)
+    _follow_onion(config)
 
 
 def _add_reviewer(
@@ -212,7 +229,10 @@ def _add_reviewer(
 
 
 def _account_command(
-    name: str, help_text: str, action: Callable[[Session, CliConfig, Any], Any]
+    name: str,
+    help_text: str,
+    action: Callable[[Session, CliConfig, Any], Any],
+    follows_onion: bool = False,
 ) -> None:
     @group.command(name, help=help_text)
     @click.argument("username")
@@ -223,6 +243,8 @@ def _account_command(
             result = action(session, config, accounts.by_username(session, username))
         if isinstance(result, accounts.Credentials):
             _show(result, as_json)
+        if follows_onion:
+            _follow_onion(config)
 
 
 _account_command(
@@ -239,17 +261,110 @@ _account_command(
     "disable-reviewer",
     "Stop a reviewer from signing in and end their sessions (the account stays).",
     lambda s, _c, person: accounts.set_active(s, None, person, False),
+    follows_onion=True,
 )
 _account_command(
     "enable-reviewer",
     "Let a disabled reviewer sign in again.",
     lambda s, _c, person: accounts.set_active(s, None, person, True),
+    follows_onion=True,
 )
 _account_command(
     "delete-reviewer",
     "Delete a reviewer account (the audit log keeps what they did).",
     lambda s, _c, person: accounts.remove(s, None, person),
+    follows_onion=True,
 )
+
+
+def _follow_onion(config: CliConfig) -> None:
+    """Make Tor's client authorizations follow the committed accounts, reloading (a key
+    added) or restarting (a key removed) tor: part of every account command."""
+    if config.onion_dir is None:
+        return  # a development instance without Tor
+    try:
+        with _transaction(config) as session:
+            change = onion.sync(session, config)
+        done = onion.apply(config, change)
+    except (onion.OnionError, OSError) as exc:
+        raise CommandError(
+            f"the account changed, but Tor does not follow yet ({exc}); "
+            "run `westrong onion-sync` once it is fixed"
+        ) from None
+    if change.added or change.removed:
+        counts = f"+{len(change.added)} -{len(change.removed)} client keys"
+        click.echo(f"tor: {done} ({counts})", err=True)
+
+
+@group.command("onion-sync")
+def onion_sync() -> None:
+    """Make Tor's reviewer client authorizations match the accounts (run by a timer, for
+    changes made in the reviewer interface) and reload or restart tor when they changed."""
+    config = _config()
+    if config.onion_dir is None:
+        raise CommandError("set onion_dir in the [cli] configuration first")
+    _follow_onion(config)
+
+
+@group.command("onion-config")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write (default: the configured onion_dir, and tor is reloaded).",
+)
+def onion_config(out: Path | None) -> None:
+    """Write the Tor configuration of the two onion services (OUT/torrc, the services' keys
+    and authorized_clients/) and print their addresses."""
+    config = _config()
+    if out is None and config.onion_dir is None:
+        raise CommandError("name --out DIR or set onion_dir in the [cli] configuration")
+    live = out is None or (
+        config.onion_dir is not None and out.resolve() == config.onion_dir.resolve()
+    )
+    config = dataclasses.replace(config, onion_dir=(out or config.onion_dir))
+    try:
+        with _transaction(config) as session:
+            change = onion.sync(session, config)
+        balance = onion.write_onionbalance(config)
+        done = onion.apply(config, change) if live else "not reloaded (--out)"
+        found = onion.addresses(config)
+    except (onion.OnionError, OSError) as exc:
+        raise CommandError(str(exc)) from None
+    assert config.onion_dir is not None  # noqa: S101 (narrowing)
+    click.echo(f"torrc:             {config.onion_dir / 'torrc'} ({done})")
+    click.echo(f"source onion:      {found['source']}")
+    click.echo(f"reviewer onion:    {found['reviewer']}")
+    if balance is not None:
+        click.echo(f"onionbalance:      {balance}")
+
+
+@group.command("onion-client-key")
+@click.argument("username")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write the key to (for Tor Browser: about:preferences#privacy, Onion "
+    "Services Authentication).",
+)
+def onion_client_key(username: str, out: Path) -> None:
+    """Write a reviewer's client key for the reviewer onion (hand it over at the key
+    ceremony; it works until the reviewer is disabled or deleted)."""
+    config = _config()
+    if config.onion_dir is None:
+        raise CommandError("set onion_dir in the [cli] configuration first")
+    try:
+        with _transaction(config) as session:
+            person = accounts.by_username(session, username)
+            change = onion.sync(session, config)
+            text = onion.client_key_file(session, config, person)
+        onion.apply(config, change)
+        if out.exists():
+            out.unlink()
+        _write_private(out, text)
+    except (onion.OnionError, OSError) as exc:
+        raise CommandError(str(exc)) from None
+    click.echo(f"client key for {username}: {out}")
 
 
 @group.command("purge-pending")
@@ -263,14 +378,136 @@ def purge_pending() -> None:
 
 @group.command("purge")
 def purge() -> None:
-    """Run retention (daily, from a timer): purge-pending, then delete closed cases past the
-    retention period set in the reviewer interface, shredding their files."""
+    """Run the daily job (from a timer): publish the statistics of a month that closed, then
+    retention and the deletion queue: purge-pending, delete closed cases past the retention
+    period and codenames left with no case (settings in the reviewer interface; cases on
+    hold are kept), then shred every queued blob and clear stale temporary files. Prints
+    counts."""
     config = _config()
+    blobs = BlobStore(config.store_root)
     with _transaction(config) as session:
         rules = instance_settings.load(session, config.max_upload_bytes, config.default_language)
-        blobs = BlobStore(config.store_root)
+        # A closed month is published before retention may delete any of its cases.
+        months = statistics.close_months(session, today(), rules.statistics_k)
         done = retention.purge(session, blobs, rules, today(), dt.datetime.now(dt.UTC))
+    worked = deletion.work(session_factory(make_engine(config.database_url)), blobs)
+    stale = blobs.purge_temp()
     click.echo(f"purged {done.closed_cases} closed cases past retention")
+    click.echo(f"purged {done.inactive_sources} inactive codenames with no case left")
+    if worked.skipped:
+        click.echo("deletion queue: skipped (a backup holds the store); the next run retries")
+    else:
+        click.echo(f"shredded {worked.shredded} queued blobs, {worked.failed} failed (retried)")
+    click.echo(f"removed {stale} stale temporary files")
+    if months:
+        click.echo(f"published statistics for {', '.join(months)}")
+    if worked.failed:
+        raise click.exceptions.Exit(1)
+
+
+@group.command("backup")
+@click.option(
+    "--recipient",
+    "recipients",
+    multiple=True,
+    required=True,
+    help="The offline backup key's age public key (age1…); repeatable.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The archive to write."
+)
+def backup_command(recipients: Sequence[str], output: Path) -> None:
+    """Write one encrypted archive of the instance (database, blobs, configuration and
+    secrets, onion keys) while it keeps running; it opens with `age -d` and `tar`."""
+    config = _config()
+    try:
+        to = [Recipient.parse(r.strip()) for r in recipients]
+    except CryptoError as exc:
+        raise CommandError(f"bad recipient: {exc}") from None
+    try:
+        done = backup.write_file(
+            config.database_url,
+            BlobStore(config.store_root),
+            to,
+            output,
+            config.instance_dir,
+            config.onion_keys_dir or config.onion_dir,
+        )
+    except CoreError as exc:
+        raise CommandError(str(exc)) from None
+    click.echo(
+        f"backed up {done.blobs} blobs ({done.blob_bytes} bytes), {done.instance_files} "
+        f"configuration files, {done.onion_files} onion key files"
+    )
+    if done.damaged:
+        raise CommandError(f"{done.damaged} rows name a missing blob: run `check`")
+
+
+@group.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-i",
+    "--identity",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The backup key's identity file (from the offline machine).",
+)
+@click.option("--force", is_flag=True, help="Overwrite an instance that already holds data.")
+def restore_command(archive: Path, identity: Path, force: bool) -> None:
+    """Restore an archive onto a fresh install (stop the services first)."""
+    config = _config()
+    try:
+        identities = parse_identity_file(identity.read_text(encoding="utf-8"))
+    except (CryptoError, OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"cannot read the identity file: {exc}") from None
+    try:
+        with open(archive, "rb") as source:
+            done = restore.restore(
+                config.database_url,
+                BlobStore(config.store_root),
+                identities,
+                source,
+                config.instance_dir,
+                config.onion_keys_dir or config.onion_dir,
+                force=force,
+            )
+    except CryptoError as exc:
+        raise CommandError(f"the archive does not open with this key: {exc}") from None
+    except CoreError as exc:
+        raise CommandError(str(exc)) from None
+    click.echo(
+        f"restored {done.blobs} blobs ({done.blob_bytes} bytes), {done.instance_files} "
+        f"configuration files, {done.onion_files} onion key files"
+    )
+    if done.damaged:
+        raise CommandError(f"{done.damaged} blobs did not match their rows and were left out")
+
+
+@group.command("check")
+@click.option("--repair", is_flag=True, help="Repair what is found (see the list below).")
+@click.option("--deep", is_flag=True, help="Hash every blob (otherwise sizes only).")
+@click.option(
+    "--grace-hours",
+    type=float,
+    default=integrity.DEFAULT_GRACE_SECONDS / 3600,
+    show_default=True,
+    help="A blob without a row younger than this may be an upload in progress.",
+)
+def check_command(repair: bool, deep: bool, grace_hours: float) -> None:
+    """Compare rows and blobs: blobs without rows, rows without blobs, stale temporary
+    files; with --repair, shred orphans, drop rows that can never be served, clean
+    temporary files. Prints counts, never names; exit status 1 if anything was wrong."""
+    config = _config()
+    with _transaction(config) as session:
+        report = integrity.check(
+            session, BlobStore(config.store_root), repair, deep, grace_hours * 3600
+        )
+        if repair and not report.clean:
+            record(session, None, Action.CHECK_REPAIRED, detail=", ".join(report.lines()[2:7]))
+    for line in report.lines():
+        click.echo(line)
+    if not report.clean and not repair:
+        raise click.exceptions.Exit(1)
 
 
 @group.group("audit")
@@ -289,6 +526,17 @@ def audit_verify() -> None:
         where = f"at row {report.broken_at}: " if report.broken_at is not None else ""
         raise CommandError(f"the audit log is broken {where}{report.problem}")
     click.echo(f"audit log intact: {report.rows} rows, head {report.head}")
+
+
+@group.command("statistics")
+def statistics_command() -> None:
+    """Compute and store the public statistics of every closed month not yet published
+    (UTC months; each is computed once and never changes). `purge` runs this too."""
+    config = _config()
+    with _transaction(config) as session:
+        rules = instance_settings.load(session, config.max_upload_bytes, config.default_language)
+        months = statistics.close_months(session, today(), rules.statistics_k)
+    click.echo(f"published statistics for {', '.join(months)}" if months else "nothing new")
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -319,6 +567,7 @@ def _dev_config_text(instance: Path) -> str:
             "",
             "[reviewer]",
             f'secret_key = "{_dev_secret()}"',
+            f'signing_key = "{_dev_secret()}"',
             f'totp_key = "{totp_key}"',
             "",
             "[cli]",
@@ -409,7 +658,10 @@ def serve(bind: str) -> None:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit status (for tests and `main`)."""
     try:
-        group.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        # Without standalone mode, click returns a command's Exit code instead of raising.
+        status = group.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        if isinstance(status, int):
+            return status
     except click.exceptions.Exit as done:
         return int(done.exit_code or 0)
     except click.ClickException as exc:

@@ -6,17 +6,15 @@ them is NotFound, exactly like a case that does not exist, so its existence does
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import unit, workflow
+from core import deletion, unit, workflow
 from core.audit import Action, record
 from core.errors import NotFound
 from store.blobs import BlobStore
-from store.errors import StoreError
 from store.models import Case, CaseStatus, Conclusion, Reply, Reviewer, Submission
 
 
@@ -122,25 +120,15 @@ def record_download(
     record(session, actor, Action.DOWNLOAD, case, f"#{item.id}")
 
 
-def shred_after_commit(session: Session, blobs: BlobStore, names: list[str]) -> None:
-    """Securely delete blobs once the rows naming them are gone for good."""
-
-    def shred() -> None:
-        for name in names:
-            with contextlib.suppress(StoreError):
-                blobs.secure_delete(name)
-
-    unit.after_commit(session, shred)
-    unit.forget_after_commit(session)
-
-
 def delete_item(
     session: Session, blobs: BlobStore, actor: Reviewer | None, item: Submission | Reply
 ) -> None:
-    """Delete a submission or reply row, then (after commit) its blob."""
+    """Delete a submission or reply row and queue its blob for shredding (core.deletion);
+    once committed, push the deleted row out of the database files (core.unit)."""
     case = item.case
     session.delete(item)
-    shred_after_commit(session, blobs, [item.blob_name])
+    deletion.enqueue(session, [item.blob_name], dt.datetime.now(dt.UTC).date())
+    unit.forget_after_commit(session)
     action = Action.DELETE_REPLY if isinstance(item, Reply) else Action.DELETE_SUBMISSION
     record(session, actor, action, case, f"#{item.id}")
 
@@ -148,9 +136,10 @@ def delete_item(
 def delete_case(
     session: Session, blobs: BlobStore, actor: Reviewer | None, case: Case, detail: str = ""
 ) -> None:
-    """Delete a whole case: its rows, then (after commit) every blob. The source keeps
-    their codename and any cases at other desks."""
+    """Delete a whole case: its rows, and queue every blob for shredding (core.deletion).
+    The source keeps their codename and any cases at other desks."""
     names = [s.blob_name for s in case.submissions] + [r.blob_name for r in case.replies]
     session.delete(case)
-    shred_after_commit(session, blobs, names)
+    deletion.enqueue(session, names, dt.datetime.now(dt.UTC).date())
+    unit.forget_after_commit(session)
     record(session, actor, Action.DELETE_CASE, case, detail)

@@ -23,3 +23,11 @@ class Invalid(CoreError):
 
 class ReauthenticationNeeded(CoreError):
     """The change needs the actor's passphrase and a fresh code, checked just before."""
+
+
+class Damaged(CoreError):
+    """A stored blob is missing or does not match its row: it must not be served."""
+
+
+class DiskFull(CoreError):
+    """The disk (store or database) has no room: nothing was stored; try again later."""

@@ -1,8 +1,10 @@
-"""Export bundles: a ZIP (stored entries) of age files plus a manifest, streamed.
+"""Export bundles: a ZIP (stored entries) of age files plus a signed manifest, streamed.
 
 The ZIP is written to a buffer that is emptied after every chunk, so memory stays flat
 whatever the bundle's size (docs/FORMAT.md §4). Entry times are fixed at the ZIP epoch:
-a bundle says nothing about when the server wrote it.
+a bundle says nothing about when the server wrote it. The manifest is signed with the
+instance's Ed25519 key (`manifest.sig`, decision 065): anyone can encrypt a "tip" to a desk's
+public key, only this server can list it in a manifest the workstation accepts.
 """
 
 from __future__ import annotations
@@ -20,10 +22,13 @@ from sqlalchemy.orm import Session
 
 from core.audit import Action, record
 from core.cases import mark_seen
+from crypto import labels
+from crypto.signing import SigningKey
 from store.blobs import BlobStore
 from store.models import Case, Reviewer
 
-FORMAT = "westrong-drop/bundle/v1"
+FORMAT = "westrong-drop/bundle/v2"
+SIGNATURE = "manifest.sig"
 CHUNK = 1024 * 1024
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -71,8 +76,15 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def stream(blobs: BlobStore, items: Sequence[Item], instance: str) -> Iterator[bytes]:
-    """Yield the bytes of a bundle holding these items."""
+def manifest_signature(signer: SigningKey, manifest: bytes) -> bytes:
+    """Return the detached signature of a manifest's exact bytes (under its purpose label)."""
+    return signer.sign(labels.BUNDLE_SIGNATURE + manifest)
+
+
+def stream(
+    blobs: BlobStore, items: Sequence[Item], instance: str, signer: SigningKey
+) -> Iterator[bytes]:
+    """Yield the bytes of a bundle holding these items, its manifest signed by `signer`."""
     pipe = _Pipe()
     manifest = []
     with zipfile.ZipFile(pipe, "w", allowZip64=True) as archive:
@@ -106,9 +118,9 @@ def stream(blobs: BlobStore, items: Sequence[Item], instance: str) -> Iterator[b
             "instance": instance,
             "items": manifest,
         }
-        archive.writestr(
-            _entry("manifest.json"), json.dumps(document, ensure_ascii=False, indent=1)
-        )
+        data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+        archive.writestr(_entry("manifest.json"), data)
+        archive.writestr(_entry(SIGNATURE), manifest_signature(signer, data))
     yield pipe.take()
 
 

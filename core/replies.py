@@ -7,7 +7,7 @@ import io
 
 from sqlalchemy.orm import Session
 
-from core import unit
+from core import unit, workflow
 from core.audit import Action, record
 from core.errors import Invalid
 from core.tips import discard, recipients, today
@@ -27,13 +27,18 @@ def send(
 ) -> Reply:
     """Encrypt a reply to the source's reply key and the case's desk; keep the ciphertext."""
     to = [Recipient.parse(case.source.reply_recipient), *recipients(case.desk)]
-    header = {"kind": "reply", "language": language, "date": today().isoformat()}
+    header = {
+        "kind": "reply",
+        "case": case.designation,
+        "language": language,
+        "date": today().isoformat(),
+    }
     with blobs.writer() as writer:
         inner = InnerWriter(age.encryptor(writer, to), header)
         inner.write(text.encode("utf-8"))
         inner.close()
         name = writer.commit()
-    return _record(session, blobs, case, actor, name, writer.bytes_written)
+    return _record(session, blobs, case, actor, name, writer.bytes_written, writer.sha256)
 
 
 def accept_encrypted(
@@ -54,11 +59,17 @@ def accept_encrypted(
     with blobs.writer() as writer:
         writer.write(body)
         name = writer.commit()
-    return _record(session, blobs, case, actor, name, len(body))
+    return _record(session, blobs, case, actor, name, len(body), writer.sha256)
 
 
 def _record(
-    session: Session, blobs: BlobStore, case: Case, actor: Reviewer, name: str, size: int
+    session: Session,
+    blobs: BlobStore,
+    case: Case,
+    actor: Reviewer,
+    name: str,
+    size: int,
+    sha256: str,
 ) -> Reply:
     unit.after_rollback(session, lambda: discard(blobs, [name]))
     reply = Reply(
@@ -66,10 +77,12 @@ def _record(
         reviewer_id=actor.id,
         blob_name=name,
         ciphertext_size=size,
+        ciphertext_sha256=sha256,
         created_at=dt.datetime.now(dt.UTC),
         deleted_by_source=False,
     )
     session.add(reply)
+    workflow.record_feedback(case, today())
     record(session, actor, Action.REPLY, case)
     session.flush()
     return reply

@@ -9,18 +9,25 @@ from sqlalchemy.orm import Session
 
 from store.models import Setting
 
+STATISTICS_K_MIN = 5
+
 
 @dataclass(frozen=True)
 class Settings:
     """Typed settings; missing rows take the defaults (some come from the configuration)."""
 
     organisation: str = "WE STRONG"
+    # How people reach the operator about their personal data (PDPA): the privacy notice shows it.
+    privacy_contact: str = ""
     accept_files: bool = True
     upload_limit_mib: int = 500
     min_message_length: int = 0
-    retention_days: int = 0
+    retention_days: int = 365  # closed cases, counted from closing; 0 keeps them
+    inactive_source_days: int = 365  # codenames with no case left; 0 keeps them
     default_language: str = "th"
     logo_png: str = ""  # base64 of a small PNG an admin uploaded, or empty
+    statistics_k: int = 10  # public statistics: cells below k are suppressed (never below 5)
+    onion_address: str = ""  # the source interface's onion address, for the campaign kit
 
 
 def load(session: Session, max_upload_bytes: int, default_language: str) -> Settings:
@@ -40,6 +47,7 @@ def load(session: Session, max_upload_bytes: int, default_language: str) -> Sett
                 values[f.name] = int(raw)
             else:
                 values[f.name] = raw
+    values["statistics_k"] = max(STATISTICS_K_MIN, int(values["statistics_k"]))
     return Settings(**values)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import unit, workflow
+from core.errors import Conflict
 from crypto import age
 from crypto import codename as codenames
 from crypto.inner import InnerWriter
@@ -29,6 +30,7 @@ class StoredBlob:
     kind: SubmissionKind
     blob_name: str
     ciphertext_size: int
+    sha256: str | None = None
 
 
 def today() -> dt.date:
@@ -41,10 +43,15 @@ def recipients(desk: Desk) -> list[Recipient]:
     return [Recipient.parse(r.recipient) for r in desk.recipients]
 
 
-def file_header(filename: str, content_type: str) -> dict[str, Any]:
-    """Return the inner header of an uploaded file (kept only inside the ciphertext)."""
+def file_header(filename: str, content_type: str, designation: str) -> dict[str, Any]:
+    """Return the inner header of an uploaded file (kept only inside the ciphertext).
+
+    The case's designation rides inside the ciphertext too (decision 065): the workstation
+    refuses an item found in another case's folder, whatever a later manifest says.
+    """
     return {
         "kind": "file",
+        "case": designation,
         "filename": filename,
         "content_type": content_type,
         "date": today().isoformat(),
@@ -52,15 +59,27 @@ def file_header(filename: str, content_type: str) -> dict[str, Any]:
 
 
 def store_message(
-    blobs: BlobStore, to: Sequence[Recipient], message: str, fields: dict[str, Any], lang: str
+    blobs: BlobStore,
+    to: Sequence[Recipient],
+    message: str,
+    fields: dict[str, Any],
+    lang: str,
+    designation: str,
 ) -> StoredBlob:
-    """Encrypt the message and the structured fields into one blob."""
-    header = {"kind": "message", "date": today().isoformat(), "language": lang, "fields": fields}
+    """Encrypt the message and the structured fields into one blob, bound to its case."""
+    header = {
+        "kind": "message",
+        "case": designation,
+        "date": today().isoformat(),
+        "language": lang,
+        "fields": fields,
+    }
     with blobs.writer() as writer:
         inner = InnerWriter(age.encryptor(writer, to), header)
         inner.write(message.encode("utf-8"))
         inner.close()
-        return StoredBlob(SubmissionKind.MESSAGE, writer.commit(), writer.bytes_written)
+        name = writer.commit()
+        return StoredBlob(SubmissionKind.MESSAGE, name, writer.bytes_written, writer.sha256)
 
 
 def discard(blobs: BlobStore, names: Sequence[str]) -> None:
@@ -85,14 +104,31 @@ def new_designation(session: Session) -> str:
             return candidate
 
 
-def open_case(session: Session, source: Source, desk: Desk, day: dt.date) -> Case:
-    """Return the source's case at this desk, opening it (with its 7-day clock) if needed."""
+def designation_for(session: Session, source: Source, desk: Desk) -> str:
+    """Return the designation the source's tip to this desk will be filed under: their case's,
+    or a fresh one for the case the tip will open (the items are encrypted, with it in their
+    inner header, before the case row exists)."""
     case = case_at(source, desk)
+    return case.designation if case is not None else new_designation(session)
+
+
+def open_case(
+    session: Session, source: Source, desk: Desk, day: dt.date, designation: str | None = None
+) -> Case:
+    """Return the source's case at this desk, opening it (with its 7-day clock) if needed.
+
+    Raises Conflict if the case exists under another designation than the one its new items
+    were encrypted with (two first tips at once): the items would be refused on the
+    workstation, so they are not filed.
+    """
+    case = case_at(source, desk)
+    if case is not None and designation is not None and case.designation != designation:
+        raise Conflict("the case was opened under another designation meanwhile")
     if case is None:
         case = Case(
             source=source,
             desk=desk,
-            designation=new_designation(session),
+            designation=designation or new_designation(session),
             last_activity_on=day,
             starred=False,
         )
@@ -102,13 +138,19 @@ def open_case(session: Session, source: Source, desk: Desk, day: dt.date) -> Cas
 
 
 def file_tip(
-    session: Session, blobs: BlobStore, source: Source, desk: Desk, stored: Sequence[StoredBlob]
+    session: Session,
+    blobs: BlobStore,
+    source: Source,
+    desk: Desk,
+    stored: Sequence[StoredBlob],
+    designation: str | None = None,
 ) -> Case:
-    """Record stored ciphertexts in the source's case at the desk. If the transaction rolls
-    back, the blobs are deleted: nothing stays without its row."""
+    """Record stored ciphertexts (encrypted with `designation` inside) in the source's case
+    at the desk. If the transaction rolls back, the blobs are deleted: nothing stays without
+    its row."""
     unit.after_rollback(session, lambda: discard(blobs, [s.blob_name for s in stored]))
     day = today()
-    case = open_case(session, source, desk, day)
+    case = open_case(session, source, desk, day, designation)
     source.pending = False
     source.last_activity_on = day
     case.last_activity_on = day
@@ -119,6 +161,7 @@ def file_tip(
                 kind=item.kind,
                 blob_name=item.blob_name,
                 ciphertext_size=item.ciphertext_size,
+                ciphertext_sha256=item.sha256,
                 created_on=day,
                 seen=False,
             )

@@ -27,6 +27,8 @@ TRANSITIONS: dict[CaseStatus, tuple[CaseStatus, ...]] = {
     S.CLOSED: (S.ASSESSMENT,),
 }
 OPEN_STATUSES = tuple(s for s in CaseStatus if s not in {S.CONCLUDED, S.CLOSED})
+# Moves the source sees as feedback on their report (ISO 37002: information on the follow-up).
+FEEDBACK_MOVES = (S.REFERRED, S.CONCLUDED, S.CLOSED)
 
 
 def N_(message: str) -> str:
@@ -105,6 +107,7 @@ def move(
         raise WorkflowError("a conclusion needs its outcome")
     old = case.status
     case.status = new
+    case.closed_on = today if new is S.CLOSED else None
     if new is S.ACKNOWLEDGED:
         case.acknowledged_on = today
         case.feedback_due_on = add_months(today, FEEDBACK_MONTHS)
@@ -112,9 +115,22 @@ def move(
         case.external_reference = external_reference.strip()
     if new is S.CONCLUDED:
         case.conclusion = conclusion
+    if new in FEEDBACK_MOVES:
+        record_feedback(case, today)
+    if new in (S.CONCLUDED, S.CLOSED) and case.closed_on is None:
+        case.closed_on = today
     if new is S.ASSESSMENT and old in (S.CONCLUDED, S.CLOSED):
         case.conclusion = None
+        case.closed_on = None
     return old
+
+
+def record_feedback(case: CaseRow, today: dt.date) -> None:
+    """Note the day of the first feedback to the source: a reply, or a move the source sees as
+    an answer (referral, conclusion, closure), on or after acknowledgement; later ones do not
+    move it (the 3-month clock measures the first)."""
+    if case.acknowledged_on is not None and case.first_feedback_on is None:
+        case.first_feedback_on = today
 
 
 def acknowledgement_late(case: CaseRow, today: dt.date) -> bool:

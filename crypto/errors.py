@@ -49,6 +49,10 @@ class InnerFormatError(CryptoError):
     """The decrypted plaintext does not follow the inner format of docs/FORMAT.md."""
 
 
+class SignatureError(CryptoError):
+    """A signature does not verify against the pinned key, or is malformed."""
+
+
 class PassphraseMismatchError(CryptoError):
     """A reviewer passphrase does not match its stored hash."""
 

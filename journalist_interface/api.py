@@ -15,8 +15,8 @@ from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, HTTPException, Unauthorized
 
-from core import cases, replies
-from core.errors import CoreError, Invalid, NotFound, WorkflowError
+from core import cases, integrity, replies
+from core.errors import CoreError, Damaged, Invalid, NotFound, WorkflowError
 from core.inbox import InboxFilter, inbox
 from crypto.errors import BusyError
 from journalist_interface import sessions, signin
@@ -44,6 +44,8 @@ def _core_error(error: CoreError) -> ResponseReturnValue:
         return jsonify(error="not found"), 404
     if isinstance(error, WorkflowError):
         return jsonify(error="conflict", detail=str(error)), 409
+    if isinstance(error, Damaged):
+        return jsonify(error="stored file damaged"), 500
     return jsonify(error="bad request"), 400
 
 
@@ -196,7 +198,9 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
     }
 
 
-def _send_blob(name: str, download_name: str) -> ResponseReturnValue:
+def _send_blob(item: Submission | Reply, download_name: str) -> ResponseReturnValue:
+    name = item.blob_name
+    integrity.verify(blobs(), name, item.ciphertext_size, item.ciphertext_sha256)
     return send_file(
         blobs().path(name),
         mimetype="application/octet-stream",
@@ -213,7 +217,7 @@ def download_submission(case_id: int, item_id: int) -> ResponseReturnValue:
     case = _case(case_id)
     item = cases.submission_for(db(), case, item_id)
     cases.record_download(db(), reviewer(), case, item)
-    return _send_blob(item.blob_name, f"{item.id:04d}-{item.kind.value}.age")
+    return _send_blob(item, f"{item.id:04d}-{item.kind.value}.age")
 
 
 @bp.get("/cases/<id:case_id>/replies/<id:reply_id>/download")
@@ -221,7 +225,7 @@ def download_reply(case_id: int, reply_id: int) -> ResponseReturnValue:
     case = _case(case_id)
     reply = cases.reply_for(db(), case, reply_id)
     cases.record_download(db(), reviewer(), case, reply)
-    return _send_blob(reply.blob_name, f"{reply.id:04d}-reply.age")
+    return _send_blob(reply, f"{reply.id:04d}-reply.age")
 
 
 @bp.post("/cases/<id:case_id>/replies")

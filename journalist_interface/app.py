@@ -19,6 +19,8 @@ from journalist_interface.context import config, now
 from journalist_interface.views_admin import bp as admin_bp
 from journalist_interface.views_auth import bp as auth_bp
 from journalist_interface.views_cases import bp as cases_bp
+from journalist_interface.views_metrics import bp as metrics_bp
+from journalist_interface.views_retention import bp as retention_bp
 from webcommon.app import base_app
 from webcommon.branding import init_branding
 from webcommon.cookies import cookie_names
@@ -51,6 +53,8 @@ def create_app(config: ReviewerConfig) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(retention_bp)
+    app.register_blueprint(metrics_bp)
     app.before_request(_require_sign_in)
 
     @app.errorhandler(BusyError)

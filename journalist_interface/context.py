@@ -16,6 +16,7 @@ from config import ReviewerConfig
 from core.audit import Action, record
 from crypto import totp_seal
 from crypto.gate import Gate
+from crypto.signing import SigningKey
 from journalist_interface import sessions, signin
 from store.models import Reviewer
 from webcommon.app import current_blobs, current_config
@@ -32,6 +33,11 @@ def config() -> ReviewerConfig:
     value = current_config()
     assert isinstance(value, ReviewerConfig)  # noqa: S101 (this app holds only its own)
     return value
+
+
+def signer() -> SigningKey:
+    """Return the instance's bundle signing key (held by this process alone, decision 065)."""
+    return SigningKey(config().signing_key)
 
 
 def hasher() -> PasswordHasher:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -17,8 +17,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from store.models import CaseStatus, Conclusion
+from webcommon.forms import TranslatedForm
+from webcommon.i18n import current_language
 from webcommon.params import StrictIntegerField
-from webcommon.places import PROVINCES
+from webcommon.places import province_choices
 
 STATUS_LABELS = {
     CaseStatus.RECEIVED: _l("Received"),
@@ -53,7 +55,7 @@ def options(pairs: list[tuple[str, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class SignInForm(FlaskForm):
+class SignInForm(TranslatedForm):
     """Username, passphrase and the 6-digit code from the authenticator app."""
 
     username = StringField(_l("Username"), validators=[InputRequired(), Length(max=64)])
@@ -65,11 +67,17 @@ class SignInForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TranslatedForm):
     """A POST with nothing but its CSRF token (logout, star, export, delete confirmations)."""
 
 
-class ReplyForm(FlaskForm):
+class HoldForm(TranslatedForm):
+    """Put a case on hold: retention never deletes it while held."""
+
+    reason = StringField(_l("Reason for the hold"), validators=[InputRequired(), Length(max=500)])
+
+
+class ReplyForm(TranslatedForm):
     """A reply to the source."""
 
     message = TextAreaField(
@@ -77,7 +85,7 @@ class ReplyForm(FlaskForm):
     )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(TranslatedForm):
     """Move the case along the workflow."""
 
     status = SelectField(_l("New status"), validators=[InputRequired()])
@@ -91,7 +99,7 @@ class StatusForm(FlaskForm):
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(TranslatedForm):
     """Give the case to a reviewer, with a conflict-of-interest confirmation."""
 
     assignee = SelectField(_l("Assignee"), validators=[Optional()])
@@ -100,7 +108,7 @@ class AssignForm(FlaskForm):
     )
 
 
-class LabelsForm(FlaskForm):
+class LabelsForm(TranslatedForm):
     """Category and province labels (fixed lists; they feed statistics)."""
 
     category = SelectField(
@@ -110,12 +118,15 @@ class LabelsForm(FlaskForm):
     )
     province = SelectField(
         _l("Province"),
-        choices=options([("", "—")] + [(p.code, p.name_th) for p in PROVINCES]),
         validators=[Optional()],
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.province.choices = options([("", "—"), *province_choices(current_language())])
 
-class NewReviewerForm(FlaskForm):
+
+class NewReviewerForm(TranslatedForm):
     """Add a reviewer; the passphrase and TOTP secret are generated."""
 
     username = StringField(
@@ -125,7 +136,7 @@ class NewReviewerForm(FlaskForm):
     is_admin = BooleanField(_l("Administrator"))
 
 
-class DeskForm(FlaskForm):
+class DeskForm(TranslatedForm):
     """A desk: names and age recipients, one per line."""
 
     slug = StringField(
@@ -146,10 +157,14 @@ class DeskForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(TranslatedForm):
     """Instance settings an admin can change."""
 
     organisation = StringField(_l("Organisation name"), validators=[Length(max=200)])
+    privacy_contact = TextAreaField(
+        _l("Contact for personal data questions (address, e-mail or data protection officer)"),
+        validators=[Length(max=1000)],
+    )
     accept_files = BooleanField(_l("Accept files from sources"))
     upload_limit_mib = StrictIntegerField(
         _l("Upload limit per submission (MiB)"), validators=[NumberRange(1, 2048)]
@@ -160,6 +175,22 @@ class SettingsForm(FlaskForm):
     retention_days = StrictIntegerField(
         _l("Delete closed cases after (days, 0 = never)"), validators=[NumberRange(0, 36500)]
     )
+    inactive_source_days = StrictIntegerField(
+        _l("Delete codenames with no case left after no activity for (days, 0 = never)"),
+        validators=[NumberRange(0, 36500)],
+    )
     default_language = SelectField(
         _l("Default language"), choices=options([("th", "ไทย"), ("en", "English")])
+    )
+    statistics_k = StrictIntegerField(
+        _l("Public statistics: smallest number shown (k, at least 5)"),
+        validators=[Optional(), NumberRange(5, 1000)],
+    )
+    onion_address = StringField(
+        _l("Onion address of the source interface (for the campaign kit)"),
+        validators=[
+            Optional(),
+            Length(max=70),
+            Regexp(r"^\s*[a-z2-7]{56}\.onion\s*$", flags=re.IGNORECASE),
+        ],
     )

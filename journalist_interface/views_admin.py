@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
+import subprocess
 from dataclasses import replace
 
 import pyotp
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_wtf.csrf import validate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import ValidationError
 
-from core import accounts
+from core import accounts, statistics
 from core import desks as desk_cases
 from core import settings as instance_settings
 from core.audit import Action, record
 from core.errors import Conflict, Invalid
+from crypto.fingerprint import signing_fingerprint
+from journalist_interface import campaign as campaign_kit
 from journalist_interface import reauth
 from journalist_interface.context import (
     admin_only,
@@ -29,14 +34,18 @@ from journalist_interface.context import (
     hasher,
     now,
     reviewer,
+    signer,
     totp_public_key,
     totp_secret,
 )
 from journalist_interface.forms import ActionForm, DeskForm, NewReviewerForm, SettingsForm
 from store.models import AuditEvent, Case, Desk, Reviewer
+from webcommon import png
 from webcommon.branding import MAX_LOGO_BYTES, is_png
+from webcommon.charts import chart_size
 from webcommon.db import db
 from webcommon.params import page_arg
+from webcommon.statistics_view import chart
 from webcommon.uploads import FilePart, MemorySink, parse
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -156,12 +165,15 @@ def desks() -> ResponseReturnValue:
             bad_recipients = True
     all_desks = db().scalars(select(Desk).order_by(Desk.slug)).all()
     status = (401 if reauth_failed else 400) if request.method == "POST" else 200
+    signing = signer().verify_key
     return render_template(
         "reviewer/admin_desks.html",
         form=form,
         desks=all_desks,
         bad_recipients=bad_recipients,
         reauth_failed=reauth_failed,
+        signing_key=str(signing),
+        signing_fingerprint=signing_fingerprint(signing),
     ), status
 
 
@@ -187,16 +199,30 @@ def settings() -> ResponseReturnValue:
         new = replace(
             current,
             organisation=form.organisation.data or "",
+            privacy_contact=(form.privacy_contact.data or "").strip(),
             accept_files=bool(form.accept_files.data),
             upload_limit_mib=int(form.upload_limit_mib.data),
             min_message_length=int(form.min_message_length.data),
             retention_days=int(form.retention_days.data),
+            inactive_source_days=int(form.inactive_source_days.data),
             default_language=form.default_language.data or "th",
+            statistics_k=(
+                current.statistics_k
+                if form.statistics_k.data is None
+                else int(form.statistics_k.data)
+            ),
+            onion_address=(form.onion_address.data or "").strip().lower(),
         )
         instance_settings.save(db(), new)
         record(db(), reviewer(), Action.SETTINGS_SAVED)
         return redirect(url_for("admin.settings"), code=303)
-    return render_template("reviewer/admin_settings.html", form=form)
+    own = config()
+    return render_template(
+        "reviewer/admin_settings.html",
+        form=form,
+        source_onion=own.source_onion_address,
+        reviewer_onion=own.onion_address,
+    )
 
 
 @bp.post("/settings/logo")
@@ -243,3 +269,65 @@ def audit() -> ResponseReturnValue:
     return render_template(
         "reviewer/admin_audit.html", events=events, cases=designations, page=page
     )
+
+
+KINDS = ("poster", "square")
+
+
+@bp.get("/campaign")
+@admin_only
+def campaign() -> ResponseReturnValue:
+    today = dt.datetime.now(dt.UTC).date()
+    return render_template(
+        "reviewer/admin_campaign.html",
+        settings=_settings(),
+        kinds=KINDS,
+        months=statistics.months(db(), today)[:12],
+        tables=statistics.TABLES,
+        can_png=png.chromium() is not None,
+    )
+
+
+def _file(data: str | bytes, mimetype: str, name: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _png(svg: str, size: tuple[int, int], name: str) -> Response:
+    try:
+        return _file(png.svg_to_png(svg, *size), "image/png", name)
+    except (png.RenderError, OSError, subprocess.SubprocessError):
+        abort(503)
+
+
+@bp.get(
+    '/campaign/<any("poster", "square"):kind>-<any("th", "en"):language>.<any("svg", "png"):ext>'
+)
+@admin_only
+def campaign_file(kind: str, language: str, ext: str) -> ResponseReturnValue:
+    svg = campaign_kit.svg(kind, _settings(), language)
+    name = f"westrong-{kind}-{language}.{ext}"
+    if ext == "svg":
+        return _file(svg, "image/svg+xml", name)
+    return _png(svg, campaign_kit.PIXELS[kind], name)
+
+
+@bp.get(
+    "/campaign/statistics/<month>/<any(category, region, outcome):table>"
+    '-<any("th", "en"):language>.<any("svg", "png"):ext>'
+)
+@admin_only
+def campaign_chart(month: str, table: str, language: str, ext: str) -> ResponseReturnValue:
+    today = dt.datetime.now(dt.UTC).date()
+    body = statistics.get(db(), month, today, _settings().statistics_k)
+    if not body["published"]:
+        abort(404)
+    with force_locale(language):
+        svg = chart(body, table, standalone=True)
+        rows = len(statistics.COLUMNS[table])
+    name = f"statistics-{month}-{table}-{language}.{ext}"
+    if ext == "svg":
+        return _file(svg, "image/svg+xml", name)
+    width, height = chart_size(rows)
+    return _png(svg, (1080, round(1080 * height / width)), name)

@@ -19,12 +19,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from core import cases, export, replies
+from core import cases, export, integrity, replies
 from core.errors import WorkflowError
 from core.inbox import InboxFilter
 from core.inbox import inbox as inbox_query
 from core.workflow import TRANSITIONS, acknowledgement_late, feedback_late
-from journalist_interface.context import blobs, reviewer
+from journalist_interface.context import blobs, reviewer, signer
 from journalist_interface.forms import (
     CATEGORIES,
     STATUS_LABELS,
@@ -118,6 +118,8 @@ def _back(found: Case) -> ResponseReturnValue:
 def download(case_id: int, item_id: int) -> ResponseReturnValue:
     found = _case(case_id)
     item = cases.submission_for(db(), found, item_id)
+    # Never answer 200 with bytes that are not the stored ciphertext (size and SHA-256).
+    integrity.verify(blobs(), item.blob_name, item.ciphertext_size, item.ciphertext_sha256)
     cases.record_download(db(), reviewer(), found, item)
     name = f"{export.slug(found.designation)}-{item.id:04d}-{item.kind}.age"
     return send_file(
@@ -138,7 +140,7 @@ def export_bundle(case_id: int) -> ResponseReturnValue:
         abort(400)
     items = export.export_case(db(), reviewer(), found, request.form.get("which") == "unread")
     name = f"westrong-{export.slug(found.designation)}-{_today().isoformat()}.zip"
-    body = stream_with_context(export.stream(blobs(), items, "WE STRONG Drop"))
+    body = stream_with_context(export.stream(blobs(), items, "WE STRONG Drop", signer()))
     return Response(
         body,
         mimetype="application/zip",

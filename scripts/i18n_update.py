@@ -55,7 +55,10 @@ def main() -> None:
     with english.open("rb") as f:
         catalog = read_po(f, locale="en")
     for message in catalog:
-        if message.id and not message.string:
+        if isinstance(message.id, tuple):  # a plural: English's two forms are the msgids
+            if not all(message.string):
+                message.string = message.id
+        elif message.id and not message.string:
             message.string = message.id
     with english.open("wb") as f:
         write_po(f, catalog, omit_header=False, no_location=True, sort_output=True)

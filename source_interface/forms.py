@@ -7,10 +7,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    Form,
     HiddenField,
     RadioField,
     SelectField,
@@ -22,7 +20,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from webcommon.places import PROVINCES
+from webcommon.dates import parse_day
+from webcommon.forms import TranslatedForm, TranslatedPlainForm
+from webcommon.i18n import current_language
+from webcommon.places import province_choices
 
 
 def options(pairs: list[tuple[str, Any]]) -> list[SelectChoice]:
@@ -51,7 +52,7 @@ RISK = [
     ("unsure", _l("I am not sure")),
     ("low", _l("Low")),
     ("medium", _l("Medium")),
-    ("high", _l("High: I fear for my job or my safety")),
+    ("high", _l("High: I fear for my job, my place at school or my safety")),
 ]
 MAX_TEXT = 4000
 MAX_MESSAGE = 200_000
@@ -63,7 +64,7 @@ class _Checkboxes(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class CodenameLanguageForm(FlaskForm):
+class CodenameLanguageForm(TranslatedForm):
     """Choose the words of a new codename."""
 
     words = RadioField(
@@ -74,14 +75,14 @@ class CodenameLanguageForm(FlaskForm):
     )
 
 
-class CreateForm(FlaskForm):
+class CreateForm(TranslatedForm):
     """Confirm a generated codename (the proof shows the server generated it)."""
 
     codename = HiddenField(validators=[InputRequired(), Length(max=500)])
     proof = HiddenField(validators=[InputRequired(), Length(max=128)])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TranslatedForm):
     """Come back with a codename."""
 
     codename = StringField(
@@ -91,15 +92,15 @@ class LoginForm(FlaskForm):
     )
 
 
-class ReplyDeleteForm(FlaskForm):
+class ReplyDeleteForm(TranslatedForm):
     """Acknowledge (delete) a reply: only the CSRF token."""
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(TranslatedForm):
     """Log out: only the CSRF token."""
 
 
-class TipForm(Form):
+class TipForm(TranslatedPlainForm):
     """A tip: the desk, the optional structured fields and the message (files stream apart).
 
     A plain WTForms form: the submit route parses the multipart body itself (so files are
@@ -149,18 +150,21 @@ class TipForm(Form):
     def __init__(self, *args: Any, desks: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.desk.choices = options(desks)
-        self.province.choices = options([("", "—")] + [(p.code, p.name_th) for p in PROVINCES])
+        self.province.choices = options([("", "—"), *province_choices(current_language())])
 
     def _date(self, field: StringField) -> dt.date | None:
         if not field.data:
             return None
         try:
-            day = dt.date.fromisoformat(field.data.strip())
+            day = parse_day(field.data)
         except ValueError:
-            field.errors.append(_l("Please give the date as year-month-day, e.g. 2026-03-31."))
+            field.errors.append(
+                _l("Please give the date as year-month-day, e.g. 2026-03-31 (or 2569-03-31).")
+            )
             return None
         if day > dt.date.today():
             field.errors.append(_l("This date is in the future."))
+        field.data = day.isoformat()  # kept in one form (Common era), whatever was typed
         return day
 
     def validate(self, extra_validators: Any = None) -> bool:

@@ -18,13 +18,15 @@ from webcommon.uploads import FilePart, StoredFile
 class EncryptingSink:
     """One uploaded file, encrypted to a desk's recipients as it arrives."""
 
-    def __init__(self, blobs: BlobStore, part: FilePart, to: Sequence[Recipient]) -> None:
+    def __init__(
+        self, blobs: BlobStore, part: FilePart, to: Sequence[Recipient], designation: str
+    ) -> None:
         self._blobs = blobs
         self._field = part.field
         self._writer: BlobWriter = blobs.writer()
         self._writer.__enter__()
         self._name: str | None = None
-        header = file_header(part.filename, part.content_type)
+        header = file_header(part.filename, part.content_type, designation)
         self._inner = InnerWriter(age.encryptor(self._writer, to), header)
 
     def write(self, data: bytes) -> int:
@@ -36,7 +38,11 @@ class EncryptingSink:
         self._inner.close()
         self._name = self._writer.commit()
         return StoredFile(
-            self._field, self._name, self._inner.content_size, self._writer.bytes_written
+            self._field,
+            self._name,
+            self._inner.content_size,
+            self._writer.bytes_written,
+            self._writer.sha256,
         )
 
     def abort(self) -> None:

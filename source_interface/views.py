@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import (
@@ -40,14 +41,17 @@ from source_interface.forms import (
     TipForm,
 )
 from source_interface.sinks import EncryptingSink
+from store.db import is_disk_full
 from store.models import Desk, SubmissionKind
 from webcommon import uploads
 from webcommon.app import current_blobs, current_config
-from webcommon.db import db
+from webcommon.collation import thai_key
+from webcommon.db import db, mark_failed, on_disk_full
 from webcommon.i18n import current_language
 from webcommon.settings import current as current_settings
 
 bp = Blueprint("source", __name__)
+log = logging.getLogger(__name__)
 _blobs = current_blobs
 
 
@@ -65,7 +69,11 @@ def _derive(codename: str) -> SourceIdentity:
 
 
 def _desks() -> list[Desk]:
-    return desk_cases.receiving(db())
+    """Return the receiving desks in the reader's order (Thai dictionary order on Thai pages)."""
+    found = desk_cases.receiving(db())
+    if current_language() == "th":
+        return sorted(found, key=lambda d: thai_key(d.name_th))
+    return sorted(found, key=lambda d: d.name_en.casefold())
 
 
 def _desk_choices(desks: list[Desk]) -> list[tuple[str, str]]:
@@ -73,11 +81,17 @@ def _desk_choices(desks: list[Desk]) -> list[tuple[str, str]]:
     return [(d.slug, d.name_th if lang == "th" else d.name_en) for d in desks]
 
 
+def signed_in_or_none() -> auth.SignedIn | None:
+    """Return the signed-in source of this request, if any (looked up once per request)."""
+    if "signed_in" not in g:
+        g.signed_in = auth.current(db(), _config()) if auth.has_cookie() else None
+    signed: auth.SignedIn | None = g.signed_in
+    return signed
+
+
 def _signed_in() -> auth.SignedIn:
     """Return the signed-in source or stop with a redirect (login, or 'session ended')."""
-    if "signed_in" not in g:
-        g.signed_in = auth.current(db(), _config())
-    if g.signed_in is None:
+    if signed_in_or_none() is None:
         target = "source.session_ended" if auth.has_cookie() else "source.login"
         response = redirect(url_for(target), code=303)
         auth.clear_cookie(response)
@@ -88,7 +102,22 @@ def _signed_in() -> auth.SignedIn:
 
 @bp.get("/")
 def index() -> str:
-    return render_template("source/index.html", desks=_desks())
+    return render_template(
+        "source/index.html", desks=_desks(), onion_address=_config().onion_address
+    )
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    """The notice at collection the PDPA asks for (section 23), before anything is sent."""
+    settings = current_settings()
+    return render_template(
+        "source/privacy.html",
+        desks=_desks(),
+        contact=settings.privacy_contact,
+        retention_days=settings.retention_days,
+        idle_minutes=_config().session_idle_minutes,
+    )
 
 
 @bp.get("/corruption")
@@ -159,7 +188,6 @@ def _render_lookup(form: TipForm, status: int = 200, **extra: Any) -> tuple[str,
         # formdata=None: these only carry a CSRF token; they must never parse this request's
         # body (on /submit it is a streamed upload, maybe one not to be read at all).
         reply_form=ReplyDeleteForm(formdata=None),
-        logout_form=LogoutForm(formdata=None),
         **extra,
     ), status
 
@@ -174,7 +202,7 @@ def lookup() -> tuple[str, int]:
 
 
 @bp.post("/submit")
-def submit() -> tuple[str, int]:
+def submit() -> ResponseReturnValue:
     signed = _signed_in()
     desks = {d.slug: d for d in _desks()}
     checked: list[bool] = []
@@ -188,6 +216,14 @@ def submit() -> tuple[str, int]:
             checked.append(True)
 
     rules = current_settings()
+    # One designation per desk for this request: every item is encrypted with it inside.
+    designations: dict[str, str] = {}
+    sink_desks: set[str] = set()
+
+    def designation(desk: Desk) -> str:
+        if desk.slug not in designations:
+            designations[desk.slug] = tips.designation_for(db(), signed.source, desk)
+        return designations[desk.slug]
 
     def open_sink(part: uploads.FilePart) -> uploads.FileSink:
         check_csrf(part.fields)
@@ -196,7 +232,8 @@ def submit() -> tuple[str, int]:
         desk = desks.get(part.fields.get("desk", ""))
         if desk is None:
             raise uploads.FormOrderError("choose a desk before the files")
-        return EncryptingSink(_blobs(), part, tips.recipients(desk))
+        sink_desks.add(desk.slug)
+        return EncryptingSink(_blobs(), part, tips.recipients(desk), designation(desk))
 
     # This view enforces the upload limit itself, after reading the text fields, so that an
     # over-limit upload still gives the source back what they typed.
@@ -211,16 +248,20 @@ def submit() -> tuple[str, int]:
     reader = uploads.LimitedReader(request.stream, limit)
     try:
         fields, files = uploads.parse(reader, request.content_type or "", open_sink)
+    except uploads.StorageFull as exc:
+        return _give_back(exc.fields, list(desks.values()))
     except uploads.UploadTooLarge as exc:
         _drain()
         form = TipForm(formdata=exc.fields, desks=_desk_choices(list(desks.values())))
         return _render_lookup(form, 413, too_large=True)
     check_csrf(fields)
+    # A full database disk shows up at commit: the same page, with the text given back.
+    on_disk_full(lambda: _give_back(fields, list(desks.values()), log_it=False))
     form = TipForm(formdata=fields, desks=_desk_choices(list(desks.values())))
     names = [f.blob_name for f in files]
     if form.email.data:
         tips.discard(_blobs(), names)  # a bot: it sees success, nothing is kept
-        return render_template("source/submitted.html"), 200
+        return redirect(url_for("source.submitted"), code=303)
     valid = form.validate()
     message = (form.msg.data or "").strip()
     fields_given = form.structured() if valid else {}
@@ -228,6 +269,8 @@ def submit() -> tuple[str, int]:
         form.msg.errors = [*form.msg.errors, _("Please write a message or attach a file.")]
         valid = False
     chosen = desks.get(form.desk.data or "")
+    if chosen is not None and sink_desks - {chosen.slug}:
+        valid = False  # files encrypted to another desk than the one finally chosen
     first = chosen is not None and tips.case_at(signed.source, chosen) is None
     if valid and first and len(message) < rules.min_message_length:
         form.msg.errors = [
@@ -242,17 +285,44 @@ def submit() -> tuple[str, int]:
         tips.discard(_blobs(), names)
         return _render_lookup(form, 400, files_dropped=bool(files))
     desk = desks[form.desk.data]
-    stored = [tips.StoredBlob(SubmissionKind.FILE, f.blob_name, f.ciphertext_size) for f in files]
+    stored = [
+        tips.StoredBlob(SubmissionKind.FILE, f.blob_name, f.ciphertext_size, f.sha256 or None)
+        for f in files
+    ]
     try:
         if message or fields_given:
             to = tips.recipients(desk)
             lang = current_language()
-            stored.insert(0, tips.store_message(_blobs(), to, message, fields_given, lang))
-    except BaseException:
+            stored.insert(
+                0,
+                tips.store_message(_blobs(), to, message, fields_given, lang, designation(desk)),
+            )
+    except BaseException as exc:
         tips.discard(_blobs(), names)
+        if is_disk_full(exc):
+            return _give_back(fields, list(desks.values()))
         raise
-    tips.file_tip(db(), _blobs(), signed.source, desk, stored)
-    return render_template("source/submitted.html"), 200
+    tips.file_tip(db(), _blobs(), signed.source, desk, stored, designation(desk))
+    # Post/Redirect/Get: a reload of the thank-you page never sends the tip again.
+    return redirect(url_for("source.submitted"), code=303)
+
+
+@bp.get("/submitted")
+def submitted() -> str:
+    _signed_in()
+    return render_template("source/submitted.html")
+
+
+def _give_back(
+    fields: MultiDict[str, str], desks: list[Desk], log_it: bool = True
+) -> tuple[str, int]:
+    """The disk is full: nothing was kept; show the form again with what the source typed
+    (files cannot be given back: they must choose them again)."""
+    mark_failed()
+    if log_it:
+        log.error("disk full: a tip could not be stored (free space on the store or database)")
+    form = TipForm(formdata=fields, desks=_desk_choices(desks))
+    return _render_lookup(form, 507, disk_full=True)
 
 
 # How much of an over-limit body (sent without a Content-Length: browsers always send one)

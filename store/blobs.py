@@ -13,13 +13,18 @@ full-disk encryption of the store volume is recommended on top.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import fcntl
+import hashlib
 import os
 import re
 import secrets
 import stat
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, Self
+from typing import IO, BinaryIO, Self
 
 from store.errors import BlobNotFoundError, StoreError, UnsafeBlobNameError
 
@@ -32,6 +37,9 @@ _TEMP_SUFFIX = ".part"
 _DIR_MODE = 0o700
 _FILE_MODE = 0o600
 _WIPE_CHUNK = 1024 * 1024
+_HASH_CHUNK = 1024 * 1024
+# A temp file this young and still empty may belong to a writer that has not locked it yet.
+_FRESH_TEMP_SECONDS = 10.0
 
 
 def _fsync_dir(path: Path) -> None:
@@ -73,6 +81,66 @@ class BlobStore:
     def root(self) -> Path:
         """Return the resolved absolute root of the store."""
         return self._root
+
+    @contextlib.contextmanager
+    def locked(self, exclusive: bool, wait: bool = True) -> Iterator[bool]:
+        """Hold the store's lock: a backup holds it exclusively (waiting), the deletion queue
+        shared (not waiting), so no blob a backup is copying is shredded under it. Yields
+        whether the lock was taken (False only when `wait` is off and it is held)."""
+        fd = os.open(self._root / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, _FILE_MODE)
+        try:
+            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+            try:
+                fcntl.flock(fd, mode if wait else mode | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)
+
+    def restore(self, name: str, source: IO[bytes], size: int, durable: bool = True) -> str:
+        """Write a blob under its original name (a restore), atomically; return its SHA-256.
+
+        `durable=False` skips the fsyncs: a restore syncs the whole file system once at the
+        end instead (a crash during a restore means running it again)."""
+        final = self.path(name)
+        temp, fd = self._new_temp()
+        digest = hashlib.sha256()
+        try:
+            with os.fdopen(fd, "wb") as out:
+                left = size
+                while left > 0:
+                    chunk = source.read(min(left, _HASH_CHUNK))
+                    if not chunk:
+                        raise StoreError("the blob ended early")
+                    out.write(chunk)
+                    digest.update(chunk)
+                    left -= len(chunk)
+                out.flush()
+                if durable:
+                    os.fsync(out.fileno())
+                if _make_dir(final.parent) and durable:
+                    _fsync_dir(self._root)
+                os.utime(temp, (0, 0))
+                os.replace(temp, final)
+            if durable:
+                _fsync_dir(final.parent)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+            raise
+        return digest.hexdigest()
+
+    def sync(self) -> None:
+        """Flush the store's whole file system to disk (syncfs), after unsynced restores."""
+        fd = os.open(self._root, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.syncfs(fd) != 0:
+                os.sync()
+        finally:
+            os.close(fd)
 
     def writer(self) -> BlobWriter:
         """Return a context manager that streams one new blob to disk."""
@@ -129,18 +197,73 @@ class BlobStore:
     def purge_temp(self) -> int:
         """Delete temp files left by crashed writes; return how many were removed.
 
-        Call it when no writer is active (at start-up), since it removes in-progress writes too.
+        Safe while other processes write: every live writer holds an exclusive lock on its
+        temp file (released by the kernel when its process dies), and a locked file is left
+        alone.
         """
         count = 0
         with os.scandir(self._tmp) as entries:
             for entry in entries:
-                if _TEMP_RE.fullmatch(entry.name) and not entry.is_dir(follow_symlinks=False):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(entry.path)
-                        count += 1
+                if _TEMP_RE.fullmatch(entry.name) and self._remove_stale_temp(entry.path):
+                    count += 1
         if count:
             _fsync_dir(self._tmp)
         return count
+
+    def temp_files(self) -> int:
+        """Return how many temp files there are (live writes and crashed ones)."""
+        with os.scandir(self._tmp) as entries:
+            return sum(1 for e in entries if _TEMP_RE.fullmatch(e.name))
+
+    def _remove_stale_temp(self, path: str) -> bool:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return False
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False  # a live writer holds it
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return False
+            if st.st_size == 0 and time.time() - st.st_mtime < _FRESH_TEMP_SECONDS:
+                return False  # just created: its writer may be about to lock it
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+                return True
+            return False
+        finally:
+            os.close(fd)
+
+    def names(self) -> set[str]:
+        """Return the name of every blob in the store."""
+        found: set[str] = set()
+        with os.scandir(self._root) as shards:
+            for shard in shards:
+                if len(shard.name) != 2 or not shard.is_dir(follow_symlinks=False):
+                    continue
+                with os.scandir(shard.path) as entries:
+                    found.update(
+                        e.name
+                        for e in entries
+                        if _NAME_RE.fullmatch(e.name) and e.name.startswith(shard.name)
+                    )
+        return found
+
+    def placed_at(self, name: str) -> float:
+        """Return when a blob was moved into place (its inode change time: its file times
+        are zeroed)."""
+        return self._lstat_regular(name).st_ctime
+
+    def sha256(self, name: str) -> str:
+        """Return the SHA-256 (hex) of a stored blob."""
+        digest = hashlib.sha256()
+        with self.open(name) as f:
+            while chunk := f.read(_HASH_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
 
     def _new_temp(self) -> tuple[Path, int]:
         """Create an exclusive 0o600 temp file; return its path and a write descriptor."""
@@ -148,6 +271,8 @@ class BlobStore:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
         fd = os.open(path, flags, _FILE_MODE)
         try:
+            # Held until the write ends or its process dies: purge_temp leaves it alone.
+            fcntl.flock(fd, fcntl.LOCK_EX)
             os.fchmod(fd, _FILE_MODE)
         except BaseException:
             os.close(fd)
@@ -213,7 +338,9 @@ class BlobWriter:
         self._temp: Path | None = None
         self._file: BinaryIO | None = None
         self._finished = False
+        self._digest = hashlib.sha256()
         self.bytes_written = 0
+        self.sha256 = ""  # hex, set on commit
 
     def __enter__(self) -> Self:
         """Create the temp file."""
@@ -241,6 +368,7 @@ class BlobWriter:
         """Append bytes to the blob; return how many were written."""
         file = self._open_file()
         written = file.write(data)
+        self._digest.update(data)
         self.bytes_written += written
         return written
 
@@ -252,8 +380,9 @@ class BlobWriter:
             raise StoreError("the blob writer has no temp file")
         file.flush()
         os.fsync(file.fileno())
-        file.close()
+        self.sha256 = self._digest.hexdigest()
         name = self._store._place(temp)
+        file.close()  # releases the temp file's lock, once the file has its final name
         self._file = None
         self._temp = None
         self._finished = True

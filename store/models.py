@@ -174,6 +174,11 @@ class Case(Base):
     acknowledged_on: Mapped[dt.date | None] = mapped_column(Date)
     feedback_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     conclusion: Mapped[Conclusion | None] = mapped_column(_enum(Conclusion))
+    # The day of the first feedback to the source (a reply after acknowledgement, or a
+    # referral, conclusion or closure) and the day the case was concluded or closed (retention
+    # counts from it; None while it is open).
+    first_feedback_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
     external_reference: Mapped[str | None] = mapped_column(String(200))
     category: Mapped[str | None] = mapped_column(String(64))
     province: Mapped[str | None] = mapped_column(String(64))
@@ -181,6 +186,9 @@ class Case(Base):
         ForeignKey("reviewers.id", ondelete="SET NULL"), index=True
     )
     starred: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A legal hold: a held case is never purged, whatever the retention policy says.
+    hold_reason: Mapped[str | None] = mapped_column(String(500))
+    held_on: Mapped[dt.date | None] = mapped_column(Date)
 
     source: Mapped[Source] = relationship(back_populates="cases")
     desk: Mapped[Desk] = relationship()
@@ -204,6 +212,9 @@ class Submission(Base):
     kind: Mapped[SubmissionKind] = mapped_column(_enum(SubmissionKind))
     blob_name: Mapped[str] = mapped_column(String(64), unique=True)
     ciphertext_size: Mapped[int] = mapped_column(Integer)
+    # SHA-256 (hex) of the ciphertext as stored: a download checks it (None on old rows
+    # until `manage.py check --repair` fills it in).
+    ciphertext_sha256: Mapped[str | None] = mapped_column(String(64))
     created_on: Mapped[dt.date] = mapped_column(Date)
     # Downloaded by any reviewer (the inbox's unread count); who exactly is in seen_by.
     seen: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -221,6 +232,7 @@ class Reply(Base):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id", ondelete="SET NULL"))
     blob_name: Mapped[str] = mapped_column(String(64), unique=True)
     ciphertext_size: Mapped[int] = mapped_column(Integer)
+    ciphertext_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     deleted_by_source: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when the source's page could not open it (a client encrypted it to the wrong key, or
@@ -339,6 +351,19 @@ class ReviewerSession(Base):
     reviewer: Mapped[Reviewer] = relationship()
 
 
+class MonthlyStatistics(Base):
+    """One closed month's public statistics, computed once and never recomputed: the
+    published (already suppressed) figures as JSON, so later changes to cases cannot change
+    what was published (docs/decisions/060)."""
+
+    __tablename__ = "monthly_statistics"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "YYYY-MM", UTC
+    computed_on: Mapped[dt.date] = mapped_column(Date)
+    k: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+
+
 class Setting(Base):
     """An instance setting an admin can change (organisation name, upload limit, ...)."""
 
@@ -346,3 +371,16 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class PendingDeletion(Base):
+    """A blob whose rows are gone and that still has to be shredded: the durable deletion
+    queue. The row goes only once the blob is gone, so a crash or a failed shred is retried
+    by the next run of the queue (docs/decisions/052)."""
+
+    __tablename__ = "pending_deletions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    blob_name: Mapped[str] = mapped_column(String(64), unique=True)
+    queued_on: Mapped[dt.date] = mapped_column(Date)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -46,6 +46,8 @@ SOURCE: dict[str, Grant] = {
     "submissions": Grant((SELECT, INSERT)),
     "replies": Grant((SELECT, UPDATE), ("deleted_by_source", "source_could_not_open")),
     "source_sessions": Grant(ALL),
+    # A closed month's published figures: read, and stored on the first view after it closes.
+    "monthly_statistics": Grant((SELECT, INSERT)),
 }
 
 # The reviewer interface: the case workflow, replies, downloads, accounts and desks (admins),
@@ -64,6 +66,9 @@ REVIEWER: dict[str, Grant] = {
     "reviewer_desks": Grant(ALL),
     "reviewer_sessions": Grant(ALL),
     "desk_key_notices": Grant(ALL),
+    "monthly_statistics": Grant((SELECT, INSERT)),
+    # Deletes queue blob names; in development the app also works the queue (core.deletion).
+    "pending_deletions": Grant(ALL),
     "audit_events": Grant(APPEND),
     # The chain's head: the last hash and the row count, moved on with every append.
     "audit_head": Grant((SELECT, UPDATE)),

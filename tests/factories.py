@@ -157,6 +157,7 @@ def make_configs(
             "WESTRONG_REVIEWER_SECRET_KEY": os.urandom(32).hex(),
             "WESTRONG_REVIEWER_TOTP_KEY": totp_key.hex(),
             "WESTRONG_CLI_TOTP_PUBLIC_KEY": totp_seal.public_key(totp_key),
+            "WESTRONG_REVIEWER_SIGNING_KEY": os.urandom(32).hex(),
             "WESTRONG_SOURCE_KDF_OPS": "1",
             "WESTRONG_SOURCE_KDF_MEM": str(8 * 1024 * 1024),
             "WESTRONG_SOURCE_KDF_PER_SECOND": "1000",
@@ -248,7 +249,8 @@ def send_tip(client: FlaskClient, desk: str, message: str, files: int = 1) -> No
         ],
     }
     response = client.post("/submit", data=data, content_type="multipart/form-data")
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    assert response.headers["Location"] == "/submitted"
 
 
 # --- the reviewer interface ------------------------------------------------------------
@@ -395,5 +397,34 @@ def add_case(
     with blobs.writer() as writer:
         writer.write(content)
         name = writer.commit()
-    stored = tips.StoredBlob(SubmissionKind.MESSAGE, name, len(content))
+    stored = tips.StoredBlob(SubmissionKind.MESSAGE, name, len(content), writer.sha256)
     return tips.file_tip(session, blobs, source, desks.by_slug(session, desk_slug), [stored])
+
+
+def add_labelled_cases(
+    session: Session,
+    blobs: BlobStore,
+    desk_slug: str,
+    count: int,
+    received_on: dt.date,
+    category: str | None = "bribery",
+    province: str | None = "TH-10",
+    acknowledge_after: int | None = None,
+) -> list[Case]:
+    """File `count` cases at a desk received on a day, with reviewer labels (and, given
+    `acknowledge_after` days, acknowledged through the workflow); return them."""
+    from core import workflow
+    from store.models import CaseStatus
+
+    made = []
+    for _ in range(count):
+        source = add_source(session, os.urandom(32).hex(), received_on)
+        case = add_case(session, blobs, source, desk_slug)
+        workflow.start_clocks(case, received_on)
+        case.category, case.province = category, province
+        if acknowledge_after is not None:
+            day = received_on + dt.timedelta(days=acknowledge_after)
+            workflow.move(case, CaseStatus.ACKNOWLEDGED, day)
+        made.append(case)
+    session.flush()
+    return made

@@ -32,6 +32,7 @@ def reviewer_env(**extra: str) -> dict[str, str]:
         "WESTRONG_STORE_ROOT": "/tmp/store",
         "WESTRONG_REVIEWER_SECRET_KEY": "03" * 32,
         "WESTRONG_REVIEWER_TOTP_KEY": "04" * 32,
+        "WESTRONG_REVIEWER_SIGNING_KEY": "05" * 32,
     }
     return {**base, **{f"WESTRONG_{k.upper()}": v for k, v in extra.items()}}
 
@@ -55,6 +56,7 @@ def test_each_process_holds_only_its_own_secrets() -> None:
     values = reviewer_env()
     del values["WESTRONG_REVIEWER_SECRET_KEY"]
     del values["WESTRONG_REVIEWER_TOTP_KEY"]
+    del values["WESTRONG_REVIEWER_SIGNING_KEY"]
     cli = load_cli_config(values)
     assert not hasattr(source, "passphrase_time_cost")
     assert not hasattr(reviewer, "pepper")
@@ -172,3 +174,12 @@ def test_cookies_are_secure_by_default_in_production_unless_an_onion_service() -
     assert load_source_config(env(mode="development")).secure_cookies is False
     with pytest.raises(ConfigError, match="true or false"):
         load_source_config(env(onion_service="y"))
+
+
+def test_production_refuses_a_reviewer_without_a_signing_key() -> None:
+    values = reviewer_env()
+    del values["WESTRONG_REVIEWER_SIGNING_KEY"]
+    with pytest.raises(ConfigError, match="REVIEWER_SIGNING_KEY is required"):
+        load_reviewer_config(values)
+    with pytest.raises(ConfigError, match="reviewer process's secret"):
+        load_source_config({**env(), "WESTRONG_REVIEWER_SIGNING_KEY": "04" * 32})

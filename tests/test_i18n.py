@@ -38,7 +38,9 @@ def test_catalog_is_complete(lang: str) -> None:
     missing, fuzzy, broken = [], [], []
     for msgid in sorted(extracted()):
         message = catalog.get(msgid)
-        if message is None or not message.string:
+        strings = message.string if message is not None else ""
+        forms = strings if isinstance(strings, tuple) else (strings,)
+        if message is None or not all(forms):  # every plural form too
             missing.append(msgid)
         elif message.fuzzy:
             fuzzy.append(msgid)

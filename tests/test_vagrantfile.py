@@ -33,3 +33,11 @@ def test_vagrantfile_forwards_only_to_loopback() -> None:
         assert f'guest: {port}, host: {port}, host_ip: "127.0.0.1"' in text
     assert "make test" in text
     assert "make run" in text
+
+
+def test_staging_runs_the_install_script_and_an_offline_workstation() -> None:
+    text = (ROOT / "Vagrantfile").read_text()
+    assert 'config.vm.define "app-server"' in text
+    assert "/vagrant/deploy/install.sh" in text
+    assert 'config.vm.define "workstation"' in text
+    assert "policy drop;" in text

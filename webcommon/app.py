@@ -6,14 +6,17 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from config import ReviewerConfig, SourceConfig
-from core.errors import Conflict, Invalid, NotFound
+from core.errors import Conflict, Damaged, Invalid, NotFound
 from store.blobs import BlobStore
+from store.db import is_disk_full
+from webcommon.bodyguard import guard
 from webcommon.cookies import init_cookies
-from webcommon.db import mark_failed
+from webcommon.db import disk_full, mark_failed
 from webcommon.headers import add_security_headers
 from webcommon.requests import NoSpoolRequest
 
@@ -38,7 +41,12 @@ class IdConverter(IntegerConverter):
 
 WebConfig = SourceConfig | ReviewerConfig
 # Use-case errors that reach the boundary: the same page as the HTTP error they stand for.
-CORE_ERRORS: dict[type[Exception], int] = {NotFound: 404, Invalid: 400, Conflict: 409}
+CORE_ERRORS: dict[type[Exception], int] = {
+    NotFound: 404,
+    Invalid: 400,
+    Conflict: 409,
+    Damaged: 500,
+}
 
 
 def base_app(import_name: str, config: WebConfig, app_name: str) -> Flask:
@@ -55,13 +63,19 @@ def base_app(import_name: str, config: WebConfig, app_name: str) -> Flask:
     )
     init_cookies(app, app_name, config.secure_cookies)
     app.extensions["westrong_config"] = config
-    app.extensions["westrong_blobs"] = BlobStore(config.store_root)
+    blobs = BlobStore(config.store_root)
+    # Temporary files of writes that a crash or a kill cut short (live writes hold a lock
+    # on theirs and are left alone, so a worker restarting next to busy ones is safe).
+    if stale := blobs.purge_temp():
+        log.warning("removed %d temporary files left by interrupted writes", stale)
+    app.extensions["westrong_blobs"] = blobs
     app.register_blueprint(shared)
     app.after_request(add_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     for error_class in CORE_ERRORS:
         app.register_error_handler(error_class, _core_error)
     app.register_error_handler(Exception, _server_error)
+    app.wsgi_app = guard(app.wsgi_app)  # type: ignore[method-assign,assignment]
     return app
 
 
@@ -89,7 +103,9 @@ def _core_error(error: Exception) -> tuple[str, int]:
     return render_template("error.html", code=code), code
 
 
-def _server_error(error: Exception) -> tuple[str, int]:
+def _server_error(error: Exception) -> ResponseReturnValue:
+    if is_disk_full(error):
+        return disk_full()
     mark_failed()
     # The operator's log gets the exception type only: its message could quote user input.
     log.error("unhandled %s", type(error).__name__)

@@ -6,6 +6,7 @@ becomes one clear 409 page here."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, current_app, g, render_template
 from flask.typing import ResponseReturnValue
@@ -13,7 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
-from store.db import make_engine, session_factory
+from config import Mode
+from core import deletion
+from store.db import is_disk_full, make_engine, session_factory
 
 _KEY = "westrong_db"
 log = logging.getLogger(__name__)
@@ -62,7 +65,36 @@ def _commit(response: Response) -> Response:
         session.rollback()
         conflict = current_app.make_response(_conflict(error))
         return conflict
+    except Exception as error:
+        if not is_disk_full(error):
+            raise
+        session.rollback()  # the rollback hooks discard the blobs this request stored
+        return current_app.make_response(disk_full())
+    if deletion.queued_in(session) and current_app.extensions["westrong_config"].mode in (
+        Mode.DEVELOPMENT,
+        Mode.TESTING,
+    ):
+        # Development works the deletion queue right away; production leaves it to the
+        # scheduled job (`manage.py purge`), so a reviewer's delete returns at once.
+        deletion.work(sessions(), current_app.extensions["westrong_blobs"])
     return response
+
+
+def on_disk_full(render: Callable[[], ResponseReturnValue]) -> None:
+    """Say how this request answers if the disk is full (e.g. the form with what the source
+    typed given back); without it, a generic "try again later" page."""
+    g.westrong_disk_full = render
+
+
+def disk_full() -> ResponseReturnValue:
+    """Answer a request that could not be stored because a disk is full, and tell the
+    operator's log so (counts and words only, never content)."""
+    mark_failed()
+    log.error("disk full: a request could not be stored (free space on the store or database)")
+    render: Callable[[], ResponseReturnValue] | None = g.get("westrong_disk_full")
+    if render is not None:
+        return render()
+    return render_template("error.html", code=507), 507
 
 
 def _close(_error: BaseException | None) -> None:

@@ -15,6 +15,7 @@ from flask_babel import Babel, get_locale
 from werkzeug.wrappers import Response
 
 from webcommon.cookies import cookie_names
+from webcommon.dates import format_clock, format_day, format_moment
 
 LANGUAGES = ("th", "en")
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -78,6 +79,10 @@ def init_i18n(app: Flask) -> None:
     """Attach Flask-Babel and the language switch route."""
     Babel(app, locale_selector=_select, default_translation_directories=str(TRANSLATIONS))
     app.add_url_rule("/language/<code>", "language", switch_language)
+    # Dates in the page's language: Thai form and Buddhist era on Thai pages.
+    app.jinja_env.filters["day"] = lambda value: format_day(value, current_language())
+    app.jinja_env.filters["moment"] = lambda value: format_moment(value, current_language())
+    app.jinja_env.filters["clock"] = lambda value: format_clock(value, current_language())
 
     @app.context_processor
     def languages() -> dict[str, str]:

@@ -20,8 +20,7 @@ class Province:
     name_en: str
 
 
-# Ordered by name_th in Unicode code-point order, not Thai dictionary collation: names that
-# start with a leading vowel (เ แ โ ใ ไ) therefore sort after all consonant-initial names.
+# In Thai dictionary order of name_th (webcommon.collation.thai_key): เชียงใหม่ under ช.
 PROVINCES: tuple[Province, ...] = (
     Province("TH-81", "กระบี่", "Krabi"),
     Province("TH-10", "กรุงเทพมหานคร", "Bangkok"),
@@ -35,6 +34,8 @@ PROVINCES: tuple[Province, ...] = (
     Province("TH-18", "ชัยนาท", "Chai Nat"),
     Province("TH-36", "ชัยภูมิ", "Chaiyaphum"),
     Province("TH-86", "ชุมพร", "Chumphon"),
+    Province("TH-57", "เชียงราย", "Chiang Rai"),
+    Province("TH-50", "เชียงใหม่", "Chiang Mai"),
     Province("TH-92", "ตรัง", "Trang"),
     Province("TH-23", "ตราด", "Trat"),
     Province("TH-63", "ตาก", "Tak"),
@@ -59,18 +60,23 @@ PROVINCES: tuple[Province, ...] = (
     Province("TH-93", "พัทลุง", "Phatthalung"),
     Province("TH-66", "พิจิตร", "Phichit"),
     Province("TH-65", "พิษณุโลก", "Phitsanulok"),
+    Province("TH-76", "เพชรบุรี", "Phetchaburi"),
+    Province("TH-67", "เพชรบูรณ์", "Phetchabun"),
+    Province("TH-54", "แพร่", "Phrae"),
     Province("TH-83", "ภูเก็ต", "Phuket"),
     Province("TH-44", "มหาสารคาม", "Maha Sarakham"),
     Province("TH-49", "มุกดาหาร", "Mukdahan"),
-    Province("TH-95", "ยะลา", "Yala"),
+    Province("TH-58", "แม่ฮ่องสอน", "Mae Hong Son"),
     Province("TH-35", "ยโสธร", "Yasothon"),
+    Province("TH-95", "ยะลา", "Yala"),
+    Province("TH-45", "ร้อยเอ็ด", "Roi Et"),
     Province("TH-85", "ระนอง", "Ranong"),
     Province("TH-21", "ระยอง", "Rayong"),
     Province("TH-70", "ราชบุรี", "Ratchaburi"),
-    Province("TH-45", "ร้อยเอ็ด", "Roi Et"),
     Province("TH-16", "ลพบุรี", "Lop Buri"),
     Province("TH-52", "ลำปาง", "Lampang"),
     Province("TH-51", "ลำพูน", "Lamphun"),
+    Province("TH-42", "เลย", "Loei"),
     Province("TH-33", "ศรีสะเกษ", "Si Sa Ket"),
     Province("TH-47", "สกลนคร", "Sakon Nakhon"),
     Province("TH-90", "สงขลา", "Songkhla"),
@@ -78,28 +84,21 @@ PROVINCES: tuple[Province, ...] = (
     Province("TH-11", "สมุทรปราการ", "Samut Prakan"),
     Province("TH-75", "สมุทรสงคราม", "Samut Songkhram"),
     Province("TH-74", "สมุทรสาคร", "Samut Sakhon"),
-    Province("TH-19", "สระบุรี", "Saraburi"),
     Province("TH-27", "สระแก้ว", "Sa Kaeo"),
+    Province("TH-19", "สระบุรี", "Saraburi"),
     Province("TH-17", "สิงห์บุรี", "Sing Buri"),
+    Province("TH-64", "สุโขทัย", "Sukhothai"),
     Province("TH-72", "สุพรรณบุรี", "Suphan Buri"),
     Province("TH-84", "สุราษฎร์ธานี", "Surat Thani"),
     Province("TH-32", "สุรินทร์", "Surin"),
-    Province("TH-64", "สุโขทัย", "Sukhothai"),
     Province("TH-43", "หนองคาย", "Nong Khai"),
     Province("TH-39", "หนองบัวลำภู", "Nong Bua Lam Phu"),
+    Province("TH-15", "อ่างทอง", "Ang Thong"),
     Province("TH-37", "อำนาจเจริญ", "Amnat Charoen"),
     Province("TH-41", "อุดรธานี", "Udon Thani"),
     Province("TH-53", "อุตรดิตถ์", "Uttaradit"),
     Province("TH-61", "อุทัยธานี", "Uthai Thani"),
     Province("TH-34", "อุบลราชธานี", "Ubon Ratchathani"),
-    Province("TH-15", "อ่างทอง", "Ang Thong"),
-    Province("TH-57", "เชียงราย", "Chiang Rai"),
-    Province("TH-50", "เชียงใหม่", "Chiang Mai"),
-    Province("TH-76", "เพชรบุรี", "Phetchaburi"),
-    Province("TH-67", "เพชรบูรณ์", "Phetchabun"),
-    Province("TH-42", "เลย", "Loei"),
-    Province("TH-54", "แพร่", "Phrae"),
-    Province("TH-58", "แม่ฮ่องสอน", "Mae Hong Son"),
 )
 
 BY_CODE: dict[str, Province] = {p.code: p for p in PROVINCES}
@@ -108,3 +107,10 @@ BY_CODE: dict[str, Province] = {p.code: p for p in PROVINCES}
 def province(code: str) -> Province | None:
     """Return the province with this ISO 3166-2:TH code, or None if there is none."""
     return BY_CODE.get(code)
+
+
+def province_choices(language: str) -> list[tuple[str, str]]:
+    """Return (code, name) pairs in the reader's language and order (Thai dictionary order)."""
+    if language == "th":
+        return [(p.code, p.name_th) for p in PROVINCES]
+    return sorted(((p.code, p.name_en) for p in PROVINCES), key=lambda pair: pair[1].casefold())

@@ -25,6 +25,8 @@ from werkzeug.sansio.multipart import (
     NeedData,
 )
 
+from store.db import is_disk_full
+
 # Read big (a small read makes gunicorn re-copy its whole receive buffer each time, which
 # halved upload speed), but feed the decoder small slices (it refuses more than its limit).
 READ_SIZE = 1024 * 1024
@@ -49,6 +51,7 @@ class StoredFile:
     blob_name: str
     plaintext_size: int
     ciphertext_size: int
+    sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,14 @@ class UploadTooLarge(RequestEntityTooLarge):
 
     def __init__(self, fields: MultiDict[str, str]) -> None:
         super().__init__()
+        self.fields = fields
+
+
+class StorageFull(Exception):
+    """The disk filled up while a file was stored; `fields` holds the text fields read."""
+
+    def __init__(self, fields: MultiDict[str, str]) -> None:
+        super().__init__("disk full")
         self.fields = fields
 
 
@@ -145,6 +156,8 @@ def parse(
             sink.abort()
         if isinstance(exc, RequestEntityTooLarge):
             raise UploadTooLarge(fields) from None
+        if is_disk_full(exc):
+            raise StorageFull(fields) from exc
         raise
     return fields, stored
 

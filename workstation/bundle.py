@@ -1,10 +1,12 @@
-"""Read an export bundle (FORMAT.md §4): a ZIP holding `manifest.json` and one age file per item.
+"""Read an export bundle (FORMAT.md §4): a ZIP holding `manifest.json`, its signature
+`manifest.sig` and one age file per item.
 
 Everything in a bundle is hostile until checked: the manifest is validated item by item (a
 bad item fails alone), each item's path must match the format's pattern, and an item's bytes
 are hashed against the manifest before anything decrypts them. Entries are read as streams,
 so a bundle of any size needs constant memory. Zip entries the manifest does not list are
-ignored.
+ignored. Nothing is trusted before `check_signature` has verified the manifest's exact bytes
+against the server key pinned at set-up (decision 065).
 """
 
 from __future__ import annotations
@@ -24,10 +26,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
 
+from crypto import labels
+from crypto.errors import SignatureError
+from crypto.signing import SIGNATURE_SIZE, VerifyKey
 from workstation.errors import WorkstationError
 
-FORMAT = "westrong-drop/bundle/v1"
+FORMAT = "westrong-drop/bundle/v2"
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
 KINDS = ("message", "file", "reply")
 _MAX_MANIFEST = 64 * 1024 * 1024  # about 200,000 items; bounds memory on a hostile bundle
 _PATH = re.compile(r"sources/([a-z0-9-]{1,100})/([0-9]{4,})-(message|file|reply)\.age", re.ASCII)
@@ -83,6 +89,11 @@ class Rejected:
     position: int
     label: str  # an untrusted rendering of what the entry named; print via names.printable
     reason: str
+
+
+def slug(designation: str) -> str:
+    """Return the folder name the server gives a case's designation (core/export.py's rule)."""
+    return re.sub(r"[^a-z0-9]+", "-", designation.lower()).strip("-")[:100] or "case"
 
 
 def _text(value: object) -> str:
@@ -222,6 +233,12 @@ class Bundle:
                 data = f.read(_MAX_MANIFEST + 1)
             if len(data) > _MAX_MANIFEST:
                 raise BundleError("bad_manifest")
+            self.manifest_bytes = data
+            self.signature = b""
+            signature_info = self._entries.get(SIGNATURE)
+            if signature_info is not None:
+                with self._zip.open(signature_info) as f:
+                    self.signature = f.read(SIGNATURE_SIZE + 1)
             self.manifest, self.items, self.rejected = parse_manifest(data)
         except (OSError, *ZIP_ERRORS) as exc:
             self._zip.close()
@@ -229,6 +246,16 @@ class Bundle:
         except BundleError:
             self._zip.close()
             raise
+
+    def check_signature(self, key: VerifyKey) -> None:
+        """Raise BundleError unless `manifest.sig` is the pinned key's signature of the
+        manifest's exact bytes: then every listed item, hash and case comes from the server."""
+        if not self.signature:
+            raise BundleError("unsigned")
+        try:
+            key.verify(labels.BUNDLE_SIGNATURE + self.manifest_bytes, self.signature)
+        except SignatureError:
+            raise BundleError("bad_signature") from None
 
     @property
     def created(self) -> str:

@@ -16,7 +16,9 @@ from typing import TextIO
 
 from crypto import scrypt
 from crypto.errors import CryptoError
+from crypto.fingerprint import signing_fingerprint
 from crypto.keys import Identity
+from crypto.signing import VerifyKey
 from workstation import keys, launcher, names, network, task
 from workstation.bundle import Bundle, BundleError
 from workstation.opener import output_in_use
@@ -63,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m workstation", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     keygen = sub.add_parser(
-        "keygen", parents=[common, secret], help="สร้างกุญแจของหน่วยรับเรื่อง / make a desk key"
+        "keygen", parents=[common, secret], help="สร้างกุญแจของหน่วยงานผู้รับเรื่อง / make a desk key"
     )
     keygen.add_argument("--desk", required=True, help="the desk's name, e.g. nacc")
     keygen.add_argument("--out", type=Path, help="key file to create (default: DESK.key.age)")
@@ -75,8 +77,25 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"scrypt work factor, 2^N (default {scrypt.DEFAULT_WORK_FACTOR}, as age -p)",
     )
+    pinned = _Parser(add_help=False)
+    pinned.add_argument(
+        "--server-key",
+        type=Path,
+        help=f"the pinned server key file (default: {keys.PIN_FILE} next to the desk key)",
+    )
+    pin = sub.add_parser(
+        "pin-server",
+        parents=[common],
+        help="บันทึกกุญแจของเซิร์ฟเวอร์ (ครั้งเดียวตอนติดตั้ง) / pin the server's signing key",
+    )
+    pin.add_argument("key", help="the westrongsign1… key shown on the Desks page")
+    pin.add_argument(
+        "--folder", type=Path, default=Path(), help="the desk key's folder (default: here)"
+    )
     opener = sub.add_parser(
-        "open", parents=[common, secret], help="เปิดชุดข้อมูลส่งออก / open an export bundle"
+        "open",
+        parents=[common, secret, pinned],
+        help="เปิดชุดไฟล์ส่งออก / open an export bundle",
     )
     opener.add_argument("bundle", type=Path)
     opener.add_argument("--identity", "-i", type=Path, required=True, help="the desk key file")
@@ -84,9 +103,14 @@ def _parser() -> argparse.ArgumentParser:
     opener.add_argument("--no-clean", action="store_true", help="do not run mat2")
     opener.add_argument("--no-progress", action="store_true", help="no progress bar")
     verify = sub.add_parser(
-        "verify", parents=[common], help="ตรวจสอบชุดข้อมูล / check a bundle (no key needed)"
+        "verify",
+        parents=[common, pinned],
+        help="ตรวจสอบชุดไฟล์ส่งออก / check a bundle (no desk key needed)",
     )
     verify.add_argument("bundle", type=Path)
+    verify.add_argument(
+        "--identity", "-i", type=Path, help="the desk key file (only to find the pinned key)"
+    )
     verify.add_argument("--no-progress", action="store_true", help="no progress bar")
     sub.add_parser("window", parents=[common], help="เปิดหน้าต่างโปรแกรม / start the desktop window")
     launch = sub.add_parser(
@@ -217,6 +241,40 @@ def _identities(args: argparse.Namespace, console: Console) -> list[Identity]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def pin_command(args: argparse.Namespace, console: Console) -> int:
+    """Pin the server's bundle signing key next to the desk key; print its fingerprint."""
+    texts = console.texts
+    try:
+        path, key, _new = keys.pin_server(args.folder, args.key)
+    except keys.KeyFileError as exc:
+        raise Stop(exc.reason, exc.detail) from None
+    except OSError as exc:
+        raise Stop("keygen_failed", exc.strerror or exc) from None
+    console.say(texts("pin_done", detail=path))
+    console.say(texts("pin_compare", detail=signing_fingerprint(key)))
+    return EXIT_OK
+
+
+def _server_key(args: argparse.Namespace) -> VerifyKey:
+    """Return the pinned server key: --server-key, or the file next to the desk key."""
+    path = args.server_key
+    if path is None:
+        identity: Path | None = getattr(args, "identity", None)
+        path = keys.pin_path(identity.parent if identity is not None else Path())
+    try:
+        return keys.read_pin(path)
+    except keys.KeyFileError as exc:
+        raise Stop(exc.reason, exc.detail) from None
+
+
+def _check_signature(bundle: Bundle, key: VerifyKey, console: Console) -> None:
+    try:
+        bundle.check_signature(key)
+    except BundleError as exc:
+        raise Stop(exc.reason) from None
+    console.say(console.texts("signed_ok", detail=signing_fingerprint(key)))
+
+
 def _open_bundle(path: Path) -> Bundle:
     try:
         return Bundle(path)
@@ -247,13 +305,22 @@ def open_command(args: argparse.Namespace, console: Console) -> int:
     warn_if_online(console)
     if output_in_use(out):  # checked before the passphrase is asked, and again after
         raise Stop("out_not_empty", out)
+    server_key = _server_key(args)
     with _open_bundle(args.bundle) as bundle:
+        _check_signature(bundle, server_key, console)
         identities = _identities(args, console)
         progress = _progress(args, bundle, 2, console)
         console.say(texts("opening", detail=len(bundle.items) + len(bundle.rejected)))
         try:
             opened = task.open_bundle(
-                bundle, identities, out, progress, console.item_failed, texts, args.no_clean
+                bundle,
+                identities,
+                out,
+                progress,
+                console.item_failed,
+                texts,
+                server_key,
+                args.no_clean,
             )
         except FileExistsError:
             raise Stop("out_not_empty", out) from None
@@ -270,9 +337,11 @@ def open_command(args: argparse.Namespace, console: Console) -> int:
 def verify_command(args: argparse.Namespace, console: Console) -> int:
     """Check every item's size and SHA-256 against the manifest (no key needed)."""
     texts = console.texts
+    server_key = _server_key(args)
     with _open_bundle(args.bundle) as bundle:
+        _check_signature(bundle, server_key, console)
         progress = _progress(args, bundle, 1, console)
-        results = task.verify_items(bundle, progress)
+        results = task.verify_items(bundle, progress, server_key)
         progress.finish()
     for result in results:
         if not result.ok:
@@ -307,6 +376,7 @@ def launcher_command(args: argparse.Namespace, console: Console) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
     "keygen": keygen,
+    "pin-server": pin_command,
     "open": open_command,
     "verify": verify_command,
     "window": window_command,

@@ -15,9 +15,9 @@ from workstation.places import PROVINCES
 
 # (key, Thai label, English label), in the order of the submit form.
 FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("agency", "หน่วยงานหรือกระทรวง", "Agency or ministry"),
-    ("official_position", "ตำแหน่งของเจ้าหน้าที่รัฐที่เกี่ยวข้อง", "Position of the official"),
-    ("official_name", "ชื่อของเจ้าหน้าที่รัฐที่เกี่ยวข้อง", "Name of the official"),
+    ("agency", "หน่วยงานที่เกิดเรื่อง", "Agency where it happened"),
+    ("official_position", "ตำแหน่งของผู้ที่เกี่ยวข้อง", "Position of the person involved"),
+    ("official_name", "ชื่อของผู้ที่เกี่ยวข้อง", "Name of the person involved"),
     ("province", "จังหวัด", "Province"),
     ("district", "อำเภอ/เขต", "District"),
     ("wrongdoing", "ประเภทของการกระทำผิด", "Kind of wrongdoing"),
@@ -54,7 +54,10 @@ _CHOICES: dict[str, dict[str, tuple[str, str]]] = {
     "risk": {
         "low": ("ต่ำ", "Low"),
         "medium": ("ปานกลาง", "Medium"),
-        "high": ("สูง: กลัวว่าจะเสียงานหรือไม่ปลอดภัย", "High: fears for job or safety"),
+        "high": (
+            "สูง: กลัวว่าจะเสียงาน เสียที่เรียน หรือไม่ปลอดภัย",
+            "High: fears for job, place at school or safety",
+        ),
     },
     "reported_before": {"yes": ("เคย", "Yes")},
 }

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from crypto import age, codename, scrypt
 from crypto.errors import CryptoError, HeaderError, KeyEncodingError, NoIdentityMatchError
-from crypto.fingerprint import fingerprint
+from crypto.fingerprint import fingerprint, signing_fingerprint
 from crypto.header import read_header
 from crypto.keys import Identity, parse_identity_file
+from crypto.signing import VerifyKey
 from workstation import names, output
 from workstation.errors import WorkstationError
 
@@ -147,3 +148,56 @@ def passphrase_from_file(path: Path) -> str:
     """Return the first line of a file, without its line ending (for scripts and tests)."""
     with open(path, encoding="utf-8") as f:
         return f.readline().removesuffix("\n").removesuffix("\r")
+
+
+PIN_FILE = "server-signing.pub"
+_MAX_PIN_FILE = 4096
+
+
+def pin_path(folder: Path) -> Path:
+    """Return where the pinned server signing key lives: next to the desk key."""
+    return folder / PIN_FILE
+
+
+def pin_server(folder: Path, text: str) -> tuple[Path, VerifyKey, bool]:
+    """Pin the server's bundle signing key in `folder`; return the file, the key, and whether
+    it was new. Never replaces another pinned key: a changed key is a security event, and
+    removing the old file by hand is the officer's deliberate act (decision 065).
+
+    Raises KeyFileError("pin_key_bad") for a bad key and ("pin_exists") for another one.
+    """
+    try:
+        key = VerifyKey.parse(text)
+    except KeyEncodingError:
+        raise KeyFileError("pin_key_bad") from None
+    path = pin_path(folder)
+    if os.path.lexists(path):
+        if read_pin(path) == key:
+            return path, key, False
+        raise KeyFileError("pin_exists", str(path))
+    printed = signing_fingerprint(key)
+    body = f"# WE STRONG Drop server bundle signing key\n# fingerprint: {printed}\n{key}\n"
+    with output.PendingFile(folder) as pending:
+        pending.write(body.encode())
+        pending.commit(path.name, exact=True)
+    return path, key, True
+
+
+def read_pin(path: Path) -> VerifyKey:
+    """Return the pinned server key (KeyFileError "not_pinned" or "pin_bad" otherwise)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(_MAX_PIN_FILE + 1)
+    except OSError:
+        raise KeyFileError("not_pinned", str(path)) from None
+    lines = [
+        line.strip()
+        for line in data.decode("utf-8", "replace").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    if len(data) > _MAX_PIN_FILE or len(lines) != 1:
+        raise KeyFileError("pin_bad", str(path))
+    try:
+        return VerifyKey.parse(lines[0])
+    except KeyEncodingError:
+        raise KeyFileError("pin_bad", str(path)) from None

@@ -39,7 +39,7 @@ def desktop_entry(python: str) -> str:
         "Name[en]=WE STRONG — open tips\n"
         "Name[th]=WE STRONG — เปิดเบาะแส\n"
         "Comment=Open export bundles offline with the desk key\n"
-        "Comment[th]=เปิดชุดข้อมูลเบาะแสด้วยกุญแจของหน่วยรับเรื่อง โดยไม่ต่อเครือข่าย\n"
+        "Comment[th]=เปิดชุดไฟล์ส่งออกด้วยกุญแจของหน่วยงานผู้รับเรื่อง โดยไม่ต่อเครือข่าย\n"
         f"Exec={command}\n"
         "Icon=document-open\n"
         "Terminal=false\n"

@@ -27,7 +27,7 @@ from crypto.errors import (
 )
 from crypto.keys import Identity
 from workstation import clean, names, output, report, risk
-from workstation.bundle import Bundle, Item, ItemError
+from workstation.bundle import Bundle, Item, ItemError, slug
 from workstation.progress import Progress
 from workstation.results import ItemResult
 
@@ -141,6 +141,13 @@ class Opener:
         header, content = inner.open_inner(age.decrypt_chunks(stream, self.identities))
         if header.get("kind") != item.kind:
             raise ItemError("kind_mismatch")
+        # The designation inside the ciphertext (decision 065) must be the case whose folder
+        # the item sits in. Items stored before it was written carry none.
+        case = header.get("case")
+        if case is not None and (
+            not isinstance(case, str) or case != item.source or slug(case) != item.folder
+        ):
+            raise ItemError("wrong_case")
         date = header.get("date")
         result.date = date if isinstance(date, str) else ""
         folder = output.make_folder(self.out / names.sanitise(item.folder, "source"))

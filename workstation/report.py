@@ -26,7 +26,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _KIND = {
     "message": "ข้อความและข้อมูลที่แจ้ง / Message and details",
     "file": "ไฟล์ / File",
-    "reply": "ข้อความตอบกลับของหน่วยรับเรื่อง / Desk's reply",
+    "reply": "ข้อความตอบกลับของหน่วยงานผู้รับเรื่อง / Desk's reply",
 }
 _LANGUAGE = {"th": "ไทย / Thai", "en": "อังกฤษ / English"}
 _STYLE = """
@@ -92,10 +92,10 @@ class Tip:
 def _about(tip: Tip) -> list[tuple[str, str]]:
     return [
         ("ผู้แจ้ง (ชื่อเรียก) / Source (designation)", tip.item.source),
-        ("หน่วยรับเรื่อง / Desk", tip.item.desk),
+        ("หน่วยงานผู้รับเรื่อง / Desk", tip.item.desk),
         ("วันที่ส่ง / Date submitted", fields.date_both_eras(tip.date)),
         ("ภาษาที่ผู้แจ้งใช้ / Source's language", _LANGUAGE.get(tip.language, tip.language)),
-        ("รายการในชุดข้อมูล / Bundle item", f"{tip.bundle_name}: {tip.item.path}"),
+        ("รายการในชุดไฟล์ส่งออก / Bundle item", f"{tip.bundle_name}: {tip.item.path}"),
         ("เปิดเมื่อ / Opened on", tip.opened_on),
     ]
 
@@ -193,7 +193,7 @@ def index_html(
         f"<h1>{_e(instance or 'WE STRONG Drop')}: {_e(bundle_name)}</h1>\n",
         _table(
             [
-                ("ชุดข้อมูล / Bundle", bundle_name),
+                ("ชุดไฟล์ส่งออก / Bundle", bundle_name),
                 ("ส่งออกเมื่อ / Exported on", created),
                 ("เปิดเมื่อ / Opened on", opened_on),
                 ("รายการ / Items", f"{len(results) - len(failed)} / {len(results)}"),

@@ -19,60 +19,104 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # The bundle as a whole
     "not_a_bundle": (
         "This is not an export bundle, or it is damaged or incomplete (copy it again).",
-        "ไฟล์นี้ไม่ใช่ชุดข้อมูลส่งออก หรือไฟล์เสียหาย/คัดลอกมาไม่ครบ (กรุณาคัดลอกมาใหม่)",
+        "ไฟล์นี้ไม่ใช่ชุดไฟล์ส่งออก หรือไฟล์เสียหาย/คัดลอกมาไม่ครบ (กรุณาคัดลอกมาใหม่)",
     ),
     "no_manifest": (
         "The bundle has no list of its contents (manifest.json): it is not an export bundle.",
-        "ชุดข้อมูลไม่มีรายการเนื้อหา (manifest.json) จึงไม่ใช่ชุดข้อมูลส่งออก",
+        "ชุดไฟล์ส่งออกไม่มีรายการเนื้อหา (manifest.json) จึงไม่ใช่ชุดไฟล์ส่งออก",
     ),
     "bad_manifest": (
         "The bundle's list of contents (manifest.json) is damaged.",
-        "รายการเนื้อหาของชุดข้อมูล (manifest.json) เสียหาย",
+        "รายการเนื้อหาของชุดไฟล์ส่งออก (manifest.json) เสียหาย",
     ),
     "unsupported_bundle": (
         "This bundle was made by another version of WE STRONG Drop: update the workstation.",
-        "ชุดข้อมูลนี้สร้างจาก WE STRONG Drop รุ่นอื่น กรุณาอัปเดตโปรแกรมบนเครื่องนี้",
+        "ชุดไฟล์ส่งออกนี้สร้างจาก WE STRONG Drop รุ่นอื่น กรุณาอัปเดตโปรแกรมบนเครื่องนี้",
+    ),
+    "unsigned": (
+        "REFUSED: this bundle is not signed by a WE STRONG Drop server. Do not open it; "
+        "export it again from the reviewer interface.",
+        "ปฏิเสธ: ชุดไฟล์ส่งออกนี้ไม่มีลายเซ็นของเซิร์ฟเวอร์ WE STRONG Drop ห้ามเปิด "
+        "กรุณาส่งออกใหม่จากระบบของเจ้าหน้าที่",
+    ),
+    "bad_signature": (
+        "REFUSED: this bundle's signature does not match the pinned server key: it was "
+        "altered on the way, or comes from another server. Do not open it; tell your "
+        "security contact.",
+        "ปฏิเสธ: ลายเซ็นของชุดไฟล์ส่งออกนี้ไม่ตรงกับกุญแจเซิร์ฟเวอร์ที่บันทึกไว้ อาจถูกแก้ไขระหว่างทาง "
+        "หรือมาจากเซิร์ฟเวอร์อื่น ห้ามเปิด และแจ้งผู้ดูแลความปลอดภัย",
+    ),
+    "not_pinned": (
+        "No server key is pinned on this workstation ({detail}). Pin it once at set-up: "
+        "python -m workstation pin-server KEY (the key is on the reviewer interface's "
+        "Desks page).",
+        "เครื่องนี้ยังไม่ได้บันทึกกุญแจของเซิร์ฟเวอร์ ({detail}) กรุณาบันทึกครั้งเดียวตอนติดตั้ง: "
+        "python -m workstation pin-server KEY (ดูกุญแจได้ที่หน้าหน่วยงานผู้รับเรื่องในระบบของเจ้าหน้าที่)",
+    ),
+    "pin_bad": (
+        "The pinned server key file is damaged ({detail}): pin the key again.",
+        "ไฟล์กุญแจเซิร์ฟเวอร์ที่บันทึกไว้เสียหาย ({detail}) กรุณาบันทึกกุญแจใหม่",
+    ),
+    "signed_ok": (
+        "Signed by the pinned server key (fingerprint {detail}).",
+        "ลายเซ็นถูกต้อง ตรงกับกุญแจเซิร์ฟเวอร์ที่บันทึกไว้ (ลายนิ้วมือ {detail})",
+    ),
+    "pin_key_bad": (
+        "This is not a server signing key (westrongsign1…): copy it again from the Desks page.",
+        "นี่ไม่ใช่กุญแจลงนามของเซิร์ฟเวอร์ (westrongsign1…) กรุณาคัดลอกใหม่จากหน้าหน่วยงานผู้รับเรื่อง",
+    ),
+    "pin_exists": (
+        "Another server key is already pinned in {detail}. Remove that file first if the "
+        "server's key really changed (ask your security contact).",
+        "มีกุญแจเซิร์ฟเวอร์อื่นบันทึกไว้แล้วใน {detail} หากกุญแจของเซิร์ฟเวอร์เปลี่ยนจริง "
+        "(สอบถามผู้ดูแลความปลอดภัย) ให้ลบไฟล์นั้นก่อน",
+    ),
+    "pin_done": ("Server key pinned in: {detail}", "บันทึกกุญแจเซิร์ฟเวอร์แล้วที่: {detail}"),
+    "pin_compare": (
+        "Read this fingerprint aloud with the administrator; it must match the Desks page: "
+        "{detail}",
+        "อ่านลายนิ้วมือนี้ออกเสียงกับผู้ดูแลระบบ ต้องตรงกับที่แสดงในหน้าหน่วยงานผู้รับเรื่อง: {detail}",
     ),
     # One item
     "missing": (
         "listed in the bundle but not in it (the export is incomplete)",
-        "มีอยู่ในรายการแต่ไม่มีไฟล์อยู่ในชุดข้อมูล (ส่งออกมาไม่ครบ)",
+        "มีอยู่ในรายการแต่ไม่มีไฟล์อยู่ในชุดไฟล์ส่งออก (ส่งออกมาไม่ครบ)",
     ),
     "ambiguous": (
         "appears twice in the bundle: not opened",
-        "มีไฟล์ชื่อนี้ซ้ำสองครั้งในชุดข้อมูล จึงไม่เปิด",
+        "มีไฟล์ชื่อนี้ซ้ำสองครั้งในชุดไฟล์ส่งออก จึงไม่เปิด",
     ),
     "damaged": (
         "damaged inside the bundle (copy the bundle again)",
-        "ไฟล์ในชุดข้อมูลเสียหาย (กรุณาคัดลอกชุดข้อมูลมาใหม่)",
+        "ไฟล์ในชุดไฟล์ส่งออกเสียหาย (กรุณาคัดลอกชุดไฟล์ส่งออกมาใหม่)",
     ),
     "truncated": (
         "truncated: the file is shorter than the bundle says ({detail} bytes)",
-        "ไฟล์ไม่ครบ: สั้นกว่าที่ระบุไว้ในชุดข้อมูล ({detail} ไบต์)",
+        "ไฟล์ไม่ครบ: สั้นกว่าที่ระบุไว้ในชุดไฟล์ส่งออก ({detail} ไบต์)",
     ),
     "too_long": (
         "corrupt: the file is longer than the bundle says ({detail} bytes)",
-        "ไฟล์เสียหาย: ยาวกว่าที่ระบุไว้ในชุดข้อมูล ({detail} ไบต์)",
+        "ไฟล์เสียหาย: ยาวกว่าที่ระบุไว้ในชุดไฟล์ส่งออก ({detail} ไบต์)",
     ),
     "hash_mismatch": (
         "corrupt: its checksum (SHA-256) does not match the bundle's list",
-        "ไฟล์เสียหาย: ค่าตรวจสอบ (SHA-256) ไม่ตรงกับรายการในชุดข้อมูล",
+        "ไฟล์เสียหาย: ค่าตรวจสอบ (SHA-256) ไม่ตรงกับรายการในชุดไฟล์ส่งออก",
     ),
     "bad_path": (
         "refused: its name in the bundle's list is not allowed (possible tampering)",
-        "ปฏิเสธ: ชื่อในรายการของชุดข้อมูลไม่ถูกต้อง (อาจถูกดัดแปลง)",
+        "ปฏิเสธ: ชื่อในรายการของชุดไฟล์ส่งออกไม่ถูกต้อง (อาจถูกดัดแปลง)",
     ),
     "manifest_entry": (
         "refused: its entry in the bundle's list is incomplete or invalid",
-        "ปฏิเสธ: ข้อมูลของรายการนี้ในชุดข้อมูลไม่ครบหรือไม่ถูกต้อง",
+        "ปฏิเสธ: ข้อมูลของรายการนี้ในชุดไฟล์ส่งออกไม่ครบหรือไม่ถูกต้อง",
     ),
     "duplicate": (
         "refused: listed twice in the bundle's list",
-        "ปฏิเสธ: มีชื่อซ้ำในรายการของชุดข้อมูล",
+        "ปฏิเสธ: มีชื่อซ้ำในรายการของชุดไฟล์ส่งออก",
     ),
     "wrong_key": (
         "not encrypted to this desk key (wrong key file?)",
-        "ไม่ได้เข้ารหัสไว้สำหรับกุญแจของหน่วยรับเรื่องนี้ (ใช้ไฟล์กุญแจผิดหรือไม่)",
+        "ไม่ได้เข้ารหัสไว้สำหรับกุญแจของหน่วยงานผู้รับเรื่องนี้ (ใช้ไฟล์กุญแจผิดหรือไม่)",
     ),
     "header_damaged": (
         "corrupt: the start of the encrypted file is damaged",
@@ -100,7 +144,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "kind_mismatch": (
         "the bundle's list and the encrypted item disagree on what it is: not opened",
-        "ประเภทของรายการในชุดข้อมูลไม่ตรงกับข้อมูลที่เข้ารหัส จึงไม่เปิด",
+        "ประเภทของรายการในชุดไฟล์ส่งออกไม่ตรงกับข้อมูลที่เข้ารหัส จึงไม่เปิด",
+    ),
+    "wrong_case": (
+        "REFUSED: the encrypted item belongs to another case than the folder it was found "
+        "in: not opened",
+        "ปฏิเสธ: ข้อมูลที่เข้ารหัสเป็นของกรณีอื่น ไม่ใช่ของโฟลเดอร์ที่พบ จึงไม่เปิด",
     ),
     "write_failed": (
         "could not be written to the output folder ({detail})",
@@ -113,11 +162,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "key_bad": (
         "This is not a desk key file.",
-        "ไฟล์นี้ไม่ใช่ไฟล์กุญแจของหน่วยรับเรื่อง",
+        "ไฟล์นี้ไม่ใช่ไฟล์กุญแจของหน่วยงานผู้รับเรื่อง",
     ),
     "key_not_passphrase": (
         "This key file is encrypted to another key, not protected by a passphrase.",
-        "ไฟล์กุญแจนี้เข้ารหัสไว้ด้วยกุญแจอื่น ไม่ได้ป้องกันด้วยรหัสผ่าน",
+        "ไฟล์กุญแจนี้เข้ารหัสไว้ด้วยกุญแจอื่น ไม่ได้ป้องกันด้วยวลีรหัสผ่าน",
     ),
     "key_armored": (
         "This key file is in text (armored) form: use the binary file keygen made.",
@@ -129,33 +178,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "wrong_passphrase": (
         "Wrong passphrase for the key file.",
-        "รหัสผ่านของไฟล์กุญแจไม่ถูกต้อง",
+        "วลีรหัสผ่านของไฟล์กุญแจไม่ถูกต้อง",
     ),
-    "passphrase_prompt": ("Passphrase for the key file: ", "รหัสผ่านของไฟล์กุญแจ: "),
+    "passphrase_prompt": ("Passphrase for the key file: ", "วลีรหัสผ่านของไฟล์กุญแจ: "),
     "passphrase_new": (
         "New passphrase for the key file (leave empty to get a generated one): ",
-        "ตั้งรหัสผ่านสำหรับไฟล์กุญแจ (เว้นว่างไว้เพื่อให้โปรแกรมสร้างให้): ",
+        "ตั้งวลีรหัสผ่านสำหรับไฟล์กุญแจ (เว้นว่างไว้เพื่อให้โปรแกรมสร้างให้): ",
     ),
-    "passphrase_again": ("The same passphrase again: ", "พิมพ์รหัสผ่านเดิมอีกครั้ง: "),
+    "passphrase_again": ("The same passphrase again: ", "พิมพ์วลีรหัสผ่านเดิมอีกครั้ง: "),
     "passphrase_differ": (
         "The two passphrases differ. Try again.",
-        "รหัสผ่านทั้งสองครั้งไม่ตรงกัน กรุณาลองใหม่",
+        "วลีรหัสผ่านทั้งสองครั้งไม่ตรงกัน กรุณาลองใหม่",
     ),
     "passphrase_short": (
         "The passphrase is too short: use at least {detail} characters, or a generated one.",
-        "รหัสผ่านสั้นเกินไป: ใช้อย่างน้อย {detail} ตัวอักษร หรือให้โปรแกรมสร้างให้",
+        "วลีรหัสผ่านสั้นเกินไป: ใช้อย่างน้อย {detail} ตัวอักษร หรือให้โปรแกรมสร้างให้",
     ),
     "passphrase_generated": (
         "Your passphrase (write it down on paper, keep it apart from the key): {detail}",
-        "รหัสผ่านของคุณ (จดลงกระดาษ และเก็บแยกจากไฟล์กุญแจ): {detail}",
+        "วลีรหัสผ่านของคุณ (จดลงกระดาษ และเก็บแยกจากไฟล์กุญแจ): {detail}",
     ),
     "passphrase_none": (
         "No passphrase given (no terminal to ask on).",
-        "ไม่ได้ระบุรหัสผ่าน (ไม่มีหน้าจอให้พิมพ์)",
+        "ไม่ได้ระบุวลีรหัสผ่าน (ไม่มีหน้าจอให้พิมพ์)",
     ),
     "passphrase_file": (
         "The passphrase file cannot be read: {detail}",
-        "ไม่สามารถอ่านไฟล์รหัสผ่านได้: {detail}",
+        "ไม่สามารถอ่านไฟล์วลีรหัสผ่านได้: {detail}",
     ),
     # keygen
     "keygen_exists": (
@@ -168,7 +217,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "keygen_done": (
         "The desk key is saved, protected by your passphrase, in: {detail}",
-        "บันทึกกุญแจของหน่วยรับเรื่องแล้ว (ป้องกันด้วยรหัสผ่าน) ที่: {detail}",
+        "บันทึกกุญแจของหน่วยงานผู้รับเรื่องแล้ว (ป้องกันด้วยวลีรหัสผ่าน) ที่: {detail}",
     ),
     "keygen_public_file": (
         "The public key (safe to copy) is also in: {detail}",
@@ -181,7 +230,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "with a colleague to check it. Keep the key file and the passphrase on this offline "
         "machine; make one backup copy on a USB stick kept in a safe.",
         "ลงทะเบียนกุญแจสาธารณะในระบบของเจ้าหน้าที่ แล้วอ่านลายนิ้วมือกุญแจออกเสียงกับเพื่อนร่วมงาน"
-        "เพื่อตรวจสอบ เก็บไฟล์กุญแจและรหัสผ่านไว้ในเครื่องที่ไม่เชื่อมต่อเครือข่ายนี้ "
+        "เพื่อตรวจสอบ เก็บไฟล์กุญแจและวลีรหัสผ่านไว้ในเครื่องที่ไม่เชื่อมต่อเครือข่ายนี้ "
         "และสำรองไฟล์กุญแจหนึ่งชุดใน USB ที่เก็บไว้ในตู้นิรภัย",
     ),
     # open and verify
@@ -195,7 +244,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bundle_missing": (
         "The bundle cannot be read: {detail}",
-        "ไม่สามารถอ่านชุดข้อมูลได้: {detail}",
+        "ไม่สามารถอ่านชุดไฟล์ส่งออกได้: {detail}",
     ),
     "opening": (
         "Opening {detail} items…",
@@ -213,7 +262,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "summary_wrong_key": (
         "No item is for this key: check that you chose the key file of the right desk.",
-        "ไม่มีรายการใดที่เปิดได้ด้วยกุญแจนี้ กรุณาตรวจสอบว่าเลือกไฟล์กุญแจของหน่วยรับเรื่องถูกต้อง",
+        "ไม่มีรายการใดที่เปิดได้ด้วยกุญแจนี้ กรุณาตรวจสอบว่าเลือกไฟล์กุญแจของหน่วยงานผู้รับเรื่องถูกต้อง",
     ),
     "summary_sources": (
         "Sources: {detail}",
@@ -246,14 +295,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "verify_all_ok": (
         "The bundle is intact: it can be opened.",
-        "ชุดข้อมูลสมบูรณ์ พร้อมเปิดได้",
+        "ชุดไฟล์ส่งออกสมบูรณ์ พร้อมเปิดได้",
     ),
     "interrupted": ("Stopped.", "หยุดการทำงานแล้ว"),
     # The network check (command line and window)
     "network_up": (
         "WARNING: this computer is connected to a network ({detail}). The workstation must "
         "stay offline: unplug the cable and turn off Wi-Fi before opening tips.",
-        "คำเตือน: เครื่องนี้เชื่อมต่อเครือข่ายอยู่ ({detail}) เครื่องเปิดเบาะแสต้องไม่ต่อเครือข่าย "
+        "คำเตือน: เครื่องนี้เชื่อมต่อเครือข่ายอยู่ ({detail}) เครื่องคอมพิวเตอร์ออฟไลน์ต้องไม่ต่อเครือข่าย "
         "ถอดสาย LAN และปิด Wi-Fi ก่อนเปิดเบาะแส",
     ),
     "window_no_gtk": (
@@ -271,7 +320,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "win_title": ("WE STRONG — open tips", "WE STRONG — เปิดเบาะแส"),
     "win_switch_language": ("ภาษาไทย (Thai)", "English (ภาษาอังกฤษ)"),
     "win_tab_key": ("1. Make the desk key", "1. สร้างกุญแจ"),
-    "win_tab_open": ("2. Open a bundle", "2. เปิดชุดข้อมูล"),
+    "win_tab_open": ("2. Open a bundle", "2. เปิดชุดไฟล์ส่งออก"),
     "win_tab_report": ("3. Read and print", "3. อ่านและพิมพ์รายงาน"),
     "win_network_confirm": (
         "I understand; open anyway on this connected computer",
@@ -279,16 +328,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "win_key_intro": (
         "Do this once per desk. The key file stays on this computer and on the backup stick.",
-        "ทำครั้งเดียวต่อหน่วยรับเรื่อง ไฟล์กุญแจเก็บไว้บนเครื่องนี้และบน USB สำรองเท่านั้น",
+        "ทำครั้งเดียวต่อหน่วยงานผู้รับเรื่อง ไฟล์กุญแจเก็บไว้บนเครื่องนี้และบน USB สำรองเท่านั้น",
     ),
-    "win_desk": ("Desk name (e.g. nacc):", "ชื่อหน่วยรับเรื่อง (เช่น nacc):"),
+    "win_desk": ("Desk name (e.g. nacc):", "ชื่อหน่วยงานผู้รับเรื่อง (เช่น nacc):"),
     "win_key_where": ("The key file will be: {detail}", "ไฟล์กุญแจจะอยู่ที่: {detail}"),
-    "win_passphrase_new": ("Passphrase:", "รหัสผ่าน:"),
-    "win_passphrase_again": ("The same passphrase again:", "พิมพ์รหัสผ่านเดิมอีกครั้ง:"),
-    "win_generate": ("Make a passphrase for me", "สร้างรหัสผ่านให้"),
+    "win_passphrase_new": ("Passphrase:", "วลีรหัสผ่าน:"),
+    "win_passphrase_again": ("The same passphrase again:", "พิมพ์วลีรหัสผ่านเดิมอีกครั้ง:"),
+    "win_generate": ("Make a passphrase for me", "สร้างวลีรหัสผ่านให้"),
     "win_generated": (
         "Your passphrase — write it on paper now and keep it apart from the key file:",
-        "รหัสผ่านของท่าน — จดลงกระดาษทันที และเก็บแยกจากไฟล์กุญแจ:",
+        "วลีรหัสผ่านของท่าน — จดลงกระดาษทันที และเก็บแยกจากไฟล์กุญแจ:",
     ),
     "win_strength_empty": (
         "At least {detail} characters, or let the program make one (recommended).",
@@ -302,7 +351,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Acceptable. Longer is stronger: several words are best.",
         "ใช้ได้ ยิ่งยาวยิ่งปลอดภัย ใช้หลายคำดีที่สุด",
     ),
-    "win_strength_good": ("Strong.", "รหัสผ่านแข็งแรง"),
+    "win_strength_good": ("Strong.", "วลีรหัสผ่านแข็งแรง"),
     "win_make_key": ("Make the key", "สร้างกุญแจ"),
     "win_working": ("Working, please wait…", "กำลังทำงาน กรุณารอสักครู่…"),
     "win_key_done": ("The desk key is made: {detail}", "สร้างกุญแจเรียบร้อยแล้ว: {detail}"),
@@ -323,22 +372,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "win_backup": (
         "Now copy the key file to the backup USB stick and lock it in the safe. If the key "
         "file is lost or the passphrase forgotten, no tip sent to this desk can ever be opened.",
-        "ต่อไปให้คัดลอกไฟล์กุญแจลง USB สำรองและเก็บในตู้นิรภัย หากไฟล์กุญแจหายหรือลืมรหัสผ่าน "
-        "จะเปิดเบาะแสที่ส่งถึงหน่วยรับเรื่องนี้ไม่ได้อีกเลย",
+        "ต่อไปให้คัดลอกไฟล์กุญแจลง USB สำรองและเก็บในตู้นิรภัย หากไฟล์กุญแจหายหรือลืมวลีรหัสผ่าน "
+        "จะเปิดเบาะแสที่ส่งถึงหน่วยงานผู้รับเรื่องนี้ไม่ได้อีกเลย",
     ),
-    "win_bundle": ("Export bundle (.zip):", "ชุดข้อมูลส่งออก (.zip):"),
-    "win_checking": ("Checking the bundle…", "กำลังตรวจสอบชุดข้อมูล…"),
+    "win_bundle": ("Export bundle (.zip):", "ชุดไฟล์ส่งออก (.zip):"),
+    "win_checking": ("Checking the bundle…", "กำลังตรวจสอบชุดไฟล์ส่งออก…"),
     "win_bundle_damaged": (
         "The bundle is damaged or incomplete: {detail} items are not intact (copy it again). "
         "The other items can still be opened.",
-        "ชุดข้อมูลเสียหายหรือไม่ครบ: {detail} รายการไม่สมบูรณ์ (กรุณาคัดลอกมาใหม่) รายการอื่นยังเปิดได้",
+        "ชุดไฟล์ส่งออกเสียหายหรือไม่ครบ: {detail} รายการไม่สมบูรณ์ (กรุณาคัดลอกมาใหม่) รายการอื่นยังเปิดได้",
     ),
-    "win_key_file": ("Desk key file:", "ไฟล์กุญแจของหน่วยรับเรื่อง:"),
+    "win_key_file": ("Desk key file:", "ไฟล์กุญแจของหน่วยงานผู้รับเรื่อง:"),
     "win_out": ("Save the opened tips in (a new folder):", "เก็บเบาะแสที่เปิดแล้วไว้ที่ (โฟลเดอร์ใหม่):"),
-    "win_passphrase": ("Passphrase of the key file:", "รหัสผ่านของไฟล์กุญแจ:"),
+    "win_passphrase": ("Passphrase of the key file:", "วลีรหัสผ่านของไฟล์กุญแจ:"),
     "win_open": ("Open", "เปิด"),
     "win_cancel": ("Cancel", "ยกเลิก"),
-    "win_choose_bundle": ("Choose a bundle first.", "กรุณาเลือกชุดข้อมูลก่อน"),
+    "win_choose_bundle": ("Choose a bundle first.", "กรุณาเลือกชุดไฟล์ส่งออกก่อน"),
     "win_choose_key": ("Choose the desk key file.", "กรุณาเลือกไฟล์กุญแจ"),
     "win_item_progress": ("Item {ok} of {total}", "รายการที่ {ok} จาก {total}"),
     "win_overall": ("Overall", "ทั้งหมด"),
@@ -350,7 +399,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cancelled: nothing was kept in the output folder.",
         "ยกเลิกแล้ว: ไม่มีไฟล์ใดค้างอยู่ในโฟลเดอร์ผลลัพธ์",
     ),
-    "win_no_report": ("No bundle opened yet.", "ยังไม่ได้เปิดชุดข้อมูล"),
+    "win_no_report": ("No bundle opened yet.", "ยังไม่ได้เปิดชุดไฟล์ส่งออก"),
     "win_open_index": ("Show everything in the web browser", "ดูทั้งหมดในเว็บเบราว์เซอร์"),
     "win_print": ("Print this report…", "พิมพ์รายงานนี้…"),
     "win_read": ("Read", "อ่าน"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crypto.keys import Identity
+from crypto.signing import VerifyKey
 from workstation import summary
 from workstation.bundle import Bundle, ItemError
 from workstation.clean import find_mat2
@@ -37,8 +38,11 @@ class Opened:
         return not self.summary_error and all(r.ok for r in self.results)
 
 
-def verify_items(bundle: Bundle, progress: Progress) -> list[ItemResult]:
-    """Check every item's size and SHA-256 against the manifest (no key needed)."""
+def verify_items(bundle: Bundle, progress: Progress, server_key: VerifyKey) -> list[ItemResult]:
+    """Check the manifest's signature against the pinned server key (BundleError if it does
+    not verify: the whole bundle is refused), then every item's size and SHA-256 against it
+    (no desk key needed)."""
+    bundle.check_signature(server_key)
     results = [ItemResult(r.label, None, r.reason) for r in bundle.rejected]
     for item in bundle.items:
         result = ItemResult(item.path, item)
@@ -64,14 +68,18 @@ def open_bundle(
     progress: Progress,
     on_failure: Callable[[ItemResult], None],
     texts: Texts,
+    server_key: VerifyKey,
     no_clean: bool = False,
 ) -> Opened:
     """Open every item into `out` (new or empty), write index.html and summary.txt.
 
-    Raises FileExistsError if `out` is in use and OSError if it cannot be made; item
-    failures are results, never exceptions. An exception raised by `progress` (a cancel)
-    goes through: the file being written is then removed, never left half-written.
+    Raises BundleError, before anything is written, unless the manifest's signature verifies
+    against the pinned server key; FileExistsError if `out` is in use and OSError if it
+    cannot be made. Item failures are results, never exceptions. An exception raised by
+    `progress` (a cancel) goes through: the file being written is then removed, never left
+    half-written.
     """
+    bundle.check_signature(server_key)
     prepare_output(out)
     mat2 = None if no_clean else find_mat2()
     opener = Opener(bundle, identities, out, progress, on_failure, mat2)

@@ -39,6 +39,10 @@ COMMANDS = [
     "purge-pending",
     "totp-public-key",
     "audit",
+    "onion-sync",
+    "onion-config",
+    "onion-client-key",
+    "statistics",
 ]
 
 
@@ -221,16 +225,39 @@ def test_purge_deletes_closed_cases_past_retention(
         name = old.submissions[0].blob_name
         recent = add_case(session, blobs, add_source(session, "b" * 64), "dev-desk")
         recent.status = CaseStatus.CLOSED
-    assert manage.run(["purge"]) == 0
-    assert "purged 0" in capsys.readouterr().out  # retention is off by default
     with _session(using) as session, session.begin():
         rules = instance_settings.load(session, config.max_upload_bytes, "th")
         instance_settings.save(
-            session, instance_settings.Settings(**{**vars(rules), "retention_days": 365})
+            session, instance_settings.Settings(**{**vars(rules), "retention_days": 0})
         )
     assert manage.run(["purge"]) == 0
-    assert "purged 1" in capsys.readouterr().out
+    assert "purged 0 closed" in capsys.readouterr().out  # 0 keeps closed cases
+    with _session(using) as session, session.begin():
+        instance_settings.save(
+            session, instance_settings.Settings(**{**vars(rules), "retention_days": 365})
+        )
+    assert manage.run(["purge"]) == 0  # 365 days is the default
+    out = capsys.readouterr().out
+    assert "purged 1 closed" in out
+    assert "shredded 1 queued blobs, 0 failed" in out  # the same run works the queue
     assert not blobs.exists(name)
     with _session(using) as session:
         sources = {s.lookup_id: len(s.cases) for s in session.scalars(select(Source))}
     assert sources == {"a" * 64: 0, "b" * 64: 1}  # the codename stays; its closed case goes
+
+
+def test_statistics_publishes_each_closed_month_once(
+    using: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = load_cli_config({"WESTRONG_CONFIG": str(using / "config.toml")})
+    blobs = BlobStore(config.store_root)
+    last_month = dt.datetime.now(dt.UTC).date().replace(day=1) - dt.timedelta(days=1)
+    with _session(using) as session, session.begin():
+        case = add_case(session, blobs, add_source(session, "c" * 64), "dev-desk")
+        case.received_on = last_month
+    assert manage.run(["statistics"]) == 0
+    assert f"published statistics for {last_month.isoformat()[:7]}" in capsys.readouterr().out
+    assert manage.run(["purge"]) == 0
+    assert "published" not in capsys.readouterr().out
+    assert manage.run(["statistics"]) == 0
+    assert "nothing new" in capsys.readouterr().out

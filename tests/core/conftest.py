@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from store.blobs import BlobStore
-from tests.factories import InstanceConfigs, add_desk
+from tests.factories import InstanceConfigs, World, add_desk, make_world
 
 
 @pytest.fixture
@@ -22,3 +22,9 @@ def session(config: InstanceConfigs) -> Iterator[Session]:
 @pytest.fixture
 def blobs(config: InstanceConfigs) -> BlobStore:
     return config.blobs
+
+
+@pytest.fixture
+def world(config: InstanceConfigs) -> World:
+    """The two-desk world of the reviewer tests."""
+    return make_world(config)

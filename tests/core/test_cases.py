@@ -7,12 +7,13 @@ import os
 import pytest
 from sqlalchemy.orm import Session
 
-from core import accounts, cases, desks
+from core import accounts, cases, deletion, desks
 from core.errors import NotFound
 from crypto import passphrase, totp_seal
 from store.blobs import BlobStore
+from store.db import make_engine, session_factory
 from store.models import Case
-from tests.factories import add_case, add_source
+from tests.factories import InstanceConfigs, add_case, add_source
 
 PUBLIC = totp_seal.public_key(os.urandom(32))
 
@@ -28,16 +29,20 @@ def test_a_case_of_another_desk_is_not_found(session: Session, blobs: BlobStore)
         cases.case_for(session, nok, 999_999)
 
 
-def test_delete_shreds_blobs_only_after_commit(session: Session, blobs: BlobStore) -> None:
+def test_delete_shreds_blobs_only_after_commit(
+    session: Session, blobs: BlobStore, config: InstanceConfigs
+) -> None:
     case = add_case(session, blobs, add_source(session, "a" * 64), "nacc")
     session.commit()
     name = case.submissions[0].blob_name
     cases.delete_case(session, blobs, None, case)
     session.flush()
-    assert blobs.exists(name)  # not yet: the transaction could still roll back
-    session.rollback()
+    session.rollback()  # the delete rolled back: nothing is queued, the blob stays
+    deletion.work(session_factory(make_engine(config.database_url)), blobs)
     assert blobs.exists(name)
     case = session.get(Case, case.id) or Case()
     cases.delete_case(session, blobs, None, case)
     session.commit()
+    assert blobs.exists(name)  # queued: the scheduled job shreds it
+    deletion.work(session_factory(make_engine(config.database_url)), blobs)
     assert not blobs.exists(name)

@@ -21,10 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from crypto import age
+from crypto import age, labels
 from crypto.errors import HeaderError, HeaderTooLargeError
 from crypto.header import VERSION_LINE, read_header
 from crypto.keys import Identity
+from crypto.signing import SigningKey
+from workstation.keys import pin_server
 
 IDENTITY = Identity.generate()
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,6 +133,9 @@ def test_crypto_cli_memory_stays_flat_on_a_200_mib_header(tmp_path: Path) -> Non
     assert peak < baseline + FLAT, (peak, baseline)
 
 
+_SIGNER = SigningKey(bytes(range(32)))
+
+
 def _write_bundle(path: Path, item: Iterator[bytes], size: int, digest: str) -> None:
     entry = {
         "path": "sources/brave-otter/0001-file.age",
@@ -142,13 +147,15 @@ def _write_bundle(path: Path, item: Iterator[bytes], size: int, digest: str) -> 
         "sha256": digest,
     }
     manifest = {
-        "format": "westrong-drop/bundle/v1",
+        "format": "westrong-drop/bundle/v2",
         "created": "2026-11-26",
         "instance": "WE STRONG Drop",
         "items": [entry],
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
-        zf.writestr("manifest.json", json.dumps(manifest))
+        data = json.dumps(manifest).encode()
+        zf.writestr("manifest.json", data)
+        zf.writestr("manifest.sig", _SIGNER.sign(labels.BUNDLE_SIGNATURE + data))
         with zf.open(str(entry["path"]), "w", force_zip64=True) as out:
             for chunk in item:
                 out.write(chunk)
@@ -158,6 +165,7 @@ def _write_bundle(path: Path, item: Iterator[bytes], size: int, digest: str) -> 
 def test_workstation_memory_stays_flat_on_a_200_mib_header(tmp_path: Path) -> None:
     key = tmp_path / "desk-key.txt"
     key.write_text(f"# test desk\n{IDENTITY.encode()}\n")
+    pin_server(tmp_path, str(_SIGNER.verify_key))
     digest, size = hashlib.sha256(), 0
     for chunk in hostile_chunks():
         digest.update(chunk)

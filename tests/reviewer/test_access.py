@@ -31,7 +31,16 @@ CASE_POSTS = [
     ("/cases/{case}/submissions/{item}/delete", {}),
     ("/cases/{case}/delete", {}),
 ]
-ADMIN_GETS = ["/admin/reviewers", "/admin/desks", "/admin/settings", "/admin/audit"]
+ADMIN_GETS = [
+    "/admin/reviewers",
+    "/admin/desks",
+    "/admin/settings",
+    "/admin/audit",
+    "/admin/campaign",
+    "/admin/campaign/poster-th.svg",
+    "/admin/campaign/square-en.svg",
+]
+METRICS_GETS = ["/metrics?desk={desk}", "/metrics.csv?desk={desk}&month=2026-11"]
 # (reviewer, desk of the case, allowed?)
 MATRIX = [
     ("admin", "nacc", True),
@@ -95,10 +104,31 @@ def test_admin_pages(world: World, path: str) -> None:
     assert sign_in(world, "somchai").get(path).status_code == 403
 
 
+@pytest.mark.parametrize(("who", "desk", "allowed"), MATRIX)
+@pytest.mark.parametrize("path", METRICS_GETS)
+def test_metrics_only_for_ones_desks(
+    world: World, who: str, desk: str, allowed: bool, path: str
+) -> None:
+    """A desk's metrics are for its own reviewers (admins included only at their desks)."""
+    with world.session() as s:
+        from store.models import Desk
+
+        desk_id = s.scalars(select(Desk.id).where(Desk.slug == desk)).one()
+    response = sign_in(world, who).get(path.format(desk=desk_id))
+    assert response.status_code == (200 if allowed else 404)
+    if allowed:
+        text = response.get_data(as_text=True)
+        with world.session() as s:
+            from store.models import Case
+
+            for designation in s.scalars(select(Case.designation)):
+                assert designation not in text  # no case detail on it
+
+
 def test_everything_needs_sign_in(world: World) -> None:
     client = world.reviewer_app.test_client()
     case = world.cases["nacc"]
-    for path in ["/", f"/cases/{case}", "/admin/reviewers", "/account"]:
+    for path in ["/", f"/cases/{case}", "/admin/reviewers", "/account", "/metrics"]:
         response = client.get(path)
         assert response.status_code == 303
         assert response.headers["Location"].endswith("/login")

@@ -11,6 +11,9 @@ import pyotp
 from sqlalchemy import select
 
 from core import desks
+from core import settings as instance_settings
+from crypto.fingerprint import signing_fingerprint
+from crypto.signing import SigningKey
 from store.models import Desk
 from tests.factories import World, sign_in, token_of
 
@@ -147,14 +150,30 @@ def test_settings_save(world: World) -> None:
         data={
             "csrf_token": token,
             "organisation": "ศูนย์ต้านทุจริตแห่งชาติ",
+            "privacy_contact": "  dpo@example.go.th  ",
             "accept_files": "y",
             "upload_limit_mib": "100",
             "min_message_length": "20",
             "retention_days": "730",
+            "inactive_source_days": "400",
             "default_language": "en",
         },
     )
     assert response.status_code == 303
+    with world.session() as s:
+        saved = instance_settings.load(s, 1024 * 1024, "th")
+    assert (saved.retention_days, saved.inactive_source_days) == (730, 400)
     page = world.source_app.test_client().get("/").get_data(as_text=True)
     assert "ศูนย์ต้านทุจริตแห่งชาติ" in page
     assert '<html lang="en">' in page
+    notice = world.source_app.test_client().get("/privacy").get_data(as_text=True)
+    assert "dpo@example.go.th</span>" in notice
+
+
+def test_desks_page_shows_the_bundle_signing_key_to_compare_aloud(world: World) -> None:
+    """Finding 15: the key a workstation pins, and its read-aloud fingerprint."""
+    key = SigningKey(world.config.reviewer.signing_key).verify_key
+    page = sign_in(world, "admin").get("/admin/desks").get_data(as_text=True)
+    assert str(key) in page
+    assert f'id="signing-fingerprint">{signing_fingerprint(key)}<' in page
+    assert f"pin-server {key}" in page

@@ -13,8 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from core.accounts import by_username
-from crypto import age
+from crypto import age, labels
 from crypto.inner import open_inner
+from crypto.signing import SigningKey
 from store.models import AuditEvent, Case, CaseStatus, Reply, Submission
 from tests.factories import World, case_ids, csrf, sign_in, submit_tip, token_of
 
@@ -99,8 +100,12 @@ def test_export_bundle_matches_the_format_and_opens_with_the_desk_key(world: Wor
         data={"csrf_token": token_of(client, f"/cases/{case}"), "message": "ขอบคุณ ได้รับแล้ว"},
     )
     bundle = _bundle(client, world, "all")
-    manifest = json.loads(bundle.read("manifest.json"))
-    assert manifest["format"] == "westrong-drop/bundle/v1"
+    raw = bundle.read("manifest.json")
+    manifest = json.loads(raw)
+    assert manifest["format"] == "westrong-drop/bundle/v2"
+    # Signed with the instance key (decision 065): the workstation checks this exact thing.
+    signer = SigningKey(world.config.reviewer.signing_key)
+    signer.verify_key.verify(labels.BUNDLE_SIGNATURE + raw, bundle.read("manifest.sig"))
     kinds = sorted(item["kind"] for item in manifest["items"])
     assert kinds == ["file", "message", "reply"]
     texts = {}
@@ -110,8 +115,9 @@ def test_export_bundle_matches_the_format_and_opens_with_the_desk_key(world: Wor
         assert hashlib.sha256(data).hexdigest() == item["sha256"]
         assert len(data) == item["size"]
         assert item["desk"] == "nacc"
-        _header, content = open_inner(age.decrypt_chunks(io.BytesIO(data), [world.desks["nacc"]]))
+        header, content = open_inner(age.decrypt_chunks(io.BytesIO(data), [world.desks["nacc"]]))
         texts[item["kind"]] = b"".join(content)
+        assert header["case"] == item["source"]  # the designation, inside the ciphertext
     assert texts["message"].decode() == "เรื่องที่หนึ่ง"
     assert texts["reply"].decode() == "ขอบคุณ ได้รับแล้ว"
     for info in bundle.infolist():

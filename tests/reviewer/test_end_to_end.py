@@ -17,10 +17,12 @@ from sqlalchemy import update
 
 from crypto.fingerprint import fingerprint
 from crypto.keys import Recipient
+from crypto.signing import SigningKey
 from store.db import make_engine, session_factory
 from store.models import DeskRecipient
 from tests.factories import InstanceConfigs, World, csrf, new_source, sign_in, token_of
 from tests.tools import require_tool
+from workstation.keys import pin_server
 
 EVIDENCE = bytes(range(256)) * 1000 + "ท้ายไฟล์".encode()
 
@@ -79,7 +81,7 @@ def _report(source: FlaskClient) -> None:
         "fh": [(io.BytesIO(EVIDENCE), "../../etc/สัญญา.pdf"), (io.BytesIO(b"photo"), "a.jpg")],
     }
     response = source.post("/submit", data=data, content_type="multipart/form-data")
-    assert response.status_code == 200
+    assert response.status_code == 303
 
 
 def test_source_to_reviewer_to_workstation(world: World, tmp_path: Path) -> None:
@@ -98,8 +100,21 @@ def test_source_to_reviewer_to_workstation(world: World, tmp_path: Path) -> None
     bundle = tmp_path / "bundle.zip"
     bundle.write_bytes(response.get_data())
 
+    # Set-up pins the server's signing key next to the desk key (decision 065).
+    server_key = str(SigningKey(world.config.reviewer.signing_key).verify_key)
+    pin_server(key.parent, server_key)
     verify = subprocess.run(
-        [sys.executable, "-m", "workstation", "verify", str(bundle), "--lang", "en"],
+        [
+            sys.executable,
+            "-m",
+            "workstation",
+            "verify",
+            str(bundle),
+            "-i",
+            str(key),
+            "--lang",
+            "en",
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -61,7 +61,7 @@ def test_minimum_first_message_length(client: FlaskClient, instance: Instance) -
     assert response.status_code == 400
     assert "50" in response.get_data(as_text=True)
     data = submit_data(client, msg="ยาวพอ " * 20)
-    assert client.post("/submit", data=data, content_type="multipart/form-data").status_code == 200
+    assert client.post("/submit", data=data, content_type="multipart/form-data").status_code == 303
 
 
 def test_upload_limit_and_default_language_come_from_settings(

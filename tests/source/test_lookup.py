@@ -47,7 +47,7 @@ def test_replies_and_status_show_and_can_be_deleted(
     page = client.get("/lookup").get_data(as_text=True)
     assert "ได้รับเรื่องแล้ว ขอบคุณครับ" in page
     assert 'id="status">Acknowledged<' in page
-    assert "2026-04-30" in page  # feedback within 3 months of acknowledgement, end of month
+    assert "30 Apr 2026" in page  # feedback within 3 months of acknowledgement, end of month
     reply_id = re.search(r"/replies/(\d+)/delete", page)
     assert reply_id
     token = csrf(page)

@@ -5,6 +5,7 @@ import unicodedata
 
 import pytest
 
+from webcommon.collation import thai_key
 from webcommon.places import BY_CODE, PROVINCES, Province, province
 
 THAI_LETTERS = re.compile(r"^[\u0e01-\u0e4e]+$")
@@ -47,10 +48,11 @@ def test_english_names_unique_ascii() -> None:
     assert all(n.isascii() and n.strip() == n and n for n in names)
 
 
-def test_ordered_by_thai_name_code_points() -> None:
-    """The tuple is in code-point order of the Thai name."""
+def test_ordered_by_thai_dictionary_order() -> None:
+    """The tuple is in Thai dictionary order of the Thai name."""
     names = [p.name_th for p in PROVINCES]
-    assert names == sorted(names)
+    assert names == sorted(names, key=thai_key)
+    assert names.index("เชียงใหม่") < names.index("ตรัง")
 
 
 @pytest.mark.parametrize(

@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crypto import age
+from crypto import age, labels
 from crypto.inner import InnerWriter
 from crypto.keys import Recipient
+from crypto.signing import SigningKey
 
-FORMAT = "westrong-drop/bundle/v1"
+FORMAT = "westrong-drop/bundle/v2"
+# The test server's bundle signing key; the `desk` fixture pins its public half.
+SIGNER = SigningKey(bytes(range(32)))
 DATE = "2026-11-20"
 
 
@@ -61,7 +64,11 @@ def item(
     desk: str = "nacc",
     **header: Any,
 ) -> BundleItem:
-    """Return a bundle item for one submission or reply."""
+    """Return a bundle item for one submission or reply (its inner header names its case
+    unless `case=None` is given: an item stored before decision 065)."""
+    header.setdefault("case", designation)
+    if header["case"] is None:
+        del header["case"]
     data = seal(kind, content, recipients, **header)
     entry = {
         "path": f"sources/{folder_of(designation)}/{number:04d}-{kind}.age",
@@ -93,8 +100,10 @@ def write_bundle(
     items: Sequence[BundleItem],
     extra: dict[str, bytes] | None = None,
     manifest: dict[str, Any] | None = None,
+    signer: SigningKey | None = SIGNER,
 ) -> Path:
-    """Write a bundle; `extra` adds ZIP entries the manifest does not list."""
+    """Write a bundle signed by `signer` (None: unsigned); `extra` adds ZIP entries the
+    manifest does not list."""
     top = {
         "format": FORMAT,
         "created": "2026-11-26",
@@ -104,7 +113,10 @@ def write_bundle(
     if manifest is not None:
         top = manifest
     with open(path, "wb") as f, zipfile.ZipFile(_Stream(f), "w", zipfile.ZIP_STORED) as zf:
-        zf.writestr("manifest.json", json.dumps(top, ensure_ascii=False, indent=1))
+        data = json.dumps(top, ensure_ascii=False, indent=1).encode()
+        zf.writestr("manifest.json", data)
+        if signer is not None:
+            zf.writestr("manifest.sig", signer.sign(labels.BUNDLE_SIGNATURE + data))
         for bundle_item in items:
             if bundle_item.data is not None:
                 with zf.open(bundle_item.name, "w", force_zip64=True) as entry:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from crypto.keys import Identity
-from tests.workstation import installed
+from tests.workstation import bundles, installed
 from tests.workstation.support import Desk, Run
-from workstation import cli
+from workstation import cli, keys
 
 
 @pytest.fixture
@@ -20,6 +20,7 @@ def desk(tmp_path: Path) -> Desk:
     identity = Identity.generate()
     key_file = tmp_path / "desk-key.txt"
     key_file.write_text(f"# test desk\n{identity.encode()}\n")
+    keys.pin_server(tmp_path, str(bundles.SIGNER.verify_key))  # as at set-up
     return Desk(identity, key_file)
 
 

@@ -158,6 +158,7 @@ def test_the_reference_age_opens_the_key_file_and_items_with_it(
 
 
 def _bundle_for(tmp_path: Path, recipient: str) -> Path:
+    keys.pin_server(tmp_path, str(bundles.SIGNER.verify_key))  # as at set-up
     item = bundles.item("message", "brave otter", 1, b"tip", [Recipient.parse(recipient)])
     return bundles.write_bundle(tmp_path / "b.zip", [item])
 
@@ -214,7 +215,7 @@ def test_wrong_passphrase_is_one_line_and_creates_nothing(
     assert result.err == "Wrong passphrase for the key file.\n"
     assert not out.exists()
     thai = run("open", bundle, "-i", made_key.key_path, "-o", out, "--passphrase-file", wrong)
-    assert thai.err == "รหัสผ่านของไฟล์กุญแจไม่ถูกต้อง\n"
+    assert thai.err == "วลีรหัสผ่านของไฟล์กุญแจไม่ถูกต้อง\n"
 
 
 def test_the_officer_gets_three_tries_at_a_terminal(tmp_path: Path, made_key: keys.NewKey) -> None:

@@ -112,7 +112,7 @@ def test_report_carries_every_field_in_thai_and_english(
     assert "2026-03-31 (พ.ศ. 2569)" in text
     assert "สูง" in text
     assert "จังหวัด / Province" in page
-    assert "Agency or ministry" in page
+    assert "Agency where it happened" in page
     assert MESSAGE.splitlines()[0] in text
     assert "brave otter" in page
 
@@ -426,7 +426,13 @@ def test_index_escapes_everything_and_does_not_link_risky_files(
 ) -> None:
     r = desk.recipients
     evil = bundles.item(
-        "file", "x", 1, b"<html><script>alert(1)</script>", r, filename="<b>bold</b>.html"
+        "file",
+        "x",
+        1,
+        b"<html><script>alert(1)</script>",
+        r,
+        filename="<b>bold</b>.html",
+        case=None,
     )
     evil.entry["source"] = "<script>alert('designation')</script>"
     plain = bundles.item("file", "x", 2, b"hello", r, filename="notes.txt", content_type="<i>")
@@ -567,8 +573,8 @@ def test_exit_statuses_through_a_real_process(tmp_path: Path, desk: Desk) -> Non
     assert failed.returncode == 1
     assert "Traceback" not in failed.stderr
     assert status("open", good, "-i", key, "-o", tmp_path / "b").returncode == 2
-    assert status("verify", good).returncode == 0
-    assert status("verify", bad).returncode == 1
+    assert status("verify", good, "-i", key).returncode == 0
+    assert status("verify", bad, "-i", key).returncode == 1
     assert status("open").returncode == 2
 
 

@@ -49,7 +49,7 @@ def test_values_are_spelled_out() -> None:
 
 def test_unknown_and_malformed_fields_are_shown_not_lost() -> None:
     rows = dict(fields.rows({"agency": "x", "zzz_new": "value"}))
-    assert rows["หน่วยงานหรือกระทรวง / Agency or ministry"] == "x"
+    assert rows["หน่วยงานที่เกิดเรื่อง / Agency where it happened"] == "x"
     assert rows["ข้อมูลอื่น / Other: zzz_new"] == "value"
     assert len(fields.rows("not a dict")) == len(fields.FIELDS)
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from crypto.keys import Identity
 from tests.workstation import bundles
-from tests.workstation.support import Run
+from tests.workstation.support import Desk, Run
+
+
+@pytest.fixture(autouse=True)
+def _pinned(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in the desk key's folder, where set-up pinned the server key (verify's default)."""
+    monkeypatch.chdir(desk.key_file.parent)
 
 
 def _items() -> list[bundles.BundleItem]:

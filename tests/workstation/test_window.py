@@ -19,6 +19,7 @@ import pytest
 from crypto.keys import Recipient
 from tests.workstation import bundles, desktop
 from tests.workstation.support import files_under, partials_under
+from workstation import keys
 
 HERE = Path(__file__).parent
 PASSPHRASE = "correct horse battery staple"
@@ -107,6 +108,7 @@ def _key(tmp_path: Path, installed_python: Path) -> tuple[Path, list[Recipient]]
         env={"WESTRONG_KEY_PASSPHRASE": PASSPHRASE, **_path()}, check=True, capture_output=True,
     )  # fmt: skip
     recipient = key.with_name(key.name + ".pub").read_text().split()[-1]
+    keys.pin_server(tmp_path, str(bundles.SIGNER.verify_key))  # set-up pins the server key
     return key, [Recipient.parse(recipient)]
 
 
@@ -136,6 +138,7 @@ def test_open_damaged_wrong_passphrase_then_open_and_print(
     damaged_text = on_screen(seen, "open-damaged")
     assert "The bundle is damaged or incomplete: 1 items are not intact" in damaged_text
     assert "checksum (SHA-256) does not match" in damaged_text
+    assert "Signed by the pinned server key" in damaged_text  # the signature's verdict
     assert "this computer is connected to a network (eth9)" in damaged_text
     assert seen["open_allowed_before_confirm"] is False
     assert seen["open_allowed_after_confirm"] is True

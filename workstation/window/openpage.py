@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from crypto.fingerprint import signing_fingerprint
 from workstation import keys, task
 from workstation.bundle import Bundle, BundleError
 from workstation.errors import WorkstationError
@@ -27,6 +28,7 @@ from workstation.window.texts import Translated
 from workstation.window.toolkit import GLib, Gtk, in_background
 
 _REFRESH_MS = 100
+_REFUSED = frozenset({"unsigned", "bad_signature", "not_pinned", "pin_bad"})
 
 
 class Cancelled(BaseException):
@@ -62,6 +64,7 @@ class OpenPage:
         self.online = online
         self.on_opened = opened
         self.bundle_path: Path | None = None
+        self.signed_by = ""
         self.checked: list[ItemResult] = []
         self.cancel = threading.Event()
         self.progress: WindowProgress | None = None
@@ -154,16 +157,27 @@ class OpenPage:
         self.t.bind(self.check_status.set_text, "win_checking")
         self._begin(0)
 
+        server_key = self.pinned_path()
+
         def check() -> list[ItemResult]:
+            pinned = keys.read_pin(server_key)
             with _bundle(path) as bundle:
                 assert self.progress is not None  # noqa: S101 (set by _begin above)
                 self.progress.total = max(task.progress_total(bundle, 1), 1)
-                return task.verify_items(bundle, self.progress)
+                self.signed_by = signing_fingerprint(pinned)
+                return task.verify_items(bundle, self.progress, pinned)
 
         in_background(check, self._checked, self._failed)
 
+    def pinned_path(self) -> Path:
+        """Return the pinned server key's file: next to the chosen desk key, or in home."""
+        return keys.pin_path(self.key_path.parent if self.key_path is not None else self.home)
+
     def _checked(self, results: Any) -> None:
         self._end()
+        self.t.bind(self.message.set_text, "signed_ok", detail=self.signed_by)
+        self.message.get_style_context().remove_class("problem")
+        self.message.set_visible(True)
         self.checked = results
         bad = [r for r in results if not r.ok]
         if bad:
@@ -204,7 +218,10 @@ class OpenPage:
         existed = out.exists()
         self._begin(2)
 
+        server_key = self.pinned_path()
+
         def work() -> task.Opened:
+            pinned = keys.read_pin(server_key)
             identities = keys.read_key_file(key_path, lambda: passphrase)
             with _bundle(bundle_path) as bundle:
                 assert self.progress is not None  # noqa: S101 (set by _begin above)
@@ -213,7 +230,13 @@ class OpenPage:
                 self._starts = [sum(sizes[:i]) for i in range(len(sizes) + 1)]
                 try:
                     return task.open_bundle(
-                        bundle, identities, out, self.progress, lambda _r: None, self.t.texts
+                        bundle,
+                        identities,
+                        out,
+                        self.progress,
+                        lambda _r: None,
+                        self.t.texts,
+                        pinned,
                     )
                 except Cancelled:
                     _remove_output(out, existed)
@@ -269,11 +292,15 @@ class OpenPage:
 
     def _failed(self, exc: BaseException) -> None:
         self._end()
+        self.message.get_style_context().add_class("problem")
         self.overall_bar.set_fraction(0.0)
         if isinstance(exc, Cancelled):
             self.say("win_cancelled")
         elif isinstance(exc, WorkstationError):
             self.say(exc.reason, detail=exc.detail)
+            if exc.reason in _REFUSED:  # the verdict on the bundle itself: shown where it is
+                self.t.bind(self.check_status.set_text, exc.reason, detail=exc.detail)
+                self.check_status.get_style_context().add_class("problem")
             if exc.reason == "wrong_passphrase":
                 self.passphrase.grab_focus()
         else:
