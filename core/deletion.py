@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import unit
 from core.audit import Action, record
 from store.blobs import BlobStore
 from store.errors import BlobNotFoundError
@@ -97,4 +98,6 @@ def work(sessions: sessionmaker[Session], blobs: BlobStore, limit: int | None = 
             record(
                 session, None, Action.DELETIONS_DONE, detail=f"{shredded} shredded, {failed} failed"
             )
+            # The queue's rows named the blobs: push them out of the database files too.
+            unit.forget_after_commit(session)
     return Worked(shredded, failed)
