@@ -55,7 +55,7 @@ def test_20_sources_times_10_submissions_are_each_stored_once(tmp_path: Path) ->
             for _ in range(10):
                 boundary = "----burst" + secrets.token_hex(8)
                 status = post_once(client, server.port, body(token, boundary), boundary)
-                if status == 200:
+                if status == 303:  # accepted: POST-303-GET
                     with lock:
                         accepted.append(1)
 

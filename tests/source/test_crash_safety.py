@@ -157,7 +157,7 @@ def test_a_worker_killed_mid_upload_leaves_nothing_half_written(
         assert again.returncode == 0, again.stdout
 
         # The new worker takes the same tip: stored once, whole.
-        assert post_once(client, server.port, data, boundary) == 200
+        assert post_once(client, server.port, data, boundary) == 303
         with configs.session() as s:
             rows = s.scalars(select(Submission)).all()
             assert len(rows) == 2
