@@ -54,6 +54,7 @@ class Instance:
             or f"sqlite:///{self.dir / 'westrong.sqlite'}",  # bench/_postgres.py sets it
             "WESTRONG_STORE_ROOT": str(self.dir / "store"),
             "WESTRONG_REVIEWER_SECRET_KEY": _dev_secret(),
+            "WESTRONG_REVIEWER_SIGNING_KEY": _dev_secret(),
         }
         self.config: ReviewerConfig = load_reviewer_config(self.env)
         self.engine: Engine = make_engine(self.config.database_url)

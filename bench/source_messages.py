@@ -117,7 +117,9 @@ class Poster(threading.Thread):
             )
             end = time.perf_counter()
             i += 1
-            if response.status == 200:  # failures are 400 (form), 413, 5xx
+            # Accepted is 303 to the thank-you page (its GET is not timed); failures are 400
+            # (form), 413, 5xx.
+            if response.status == 303:
                 self.samples.append((end - self.t0, end - start))
             else:
                 self.errors[response.status] = self.errors.get(response.status, 0) + 1

@@ -45,7 +45,8 @@ class Gate:
         self._lock = threading.Lock()
         self._wait = wait
         self._max_waiting = max_waiting
-        self._waiting = 0
+        self._concurrency = concurrency
+        self._inside = 0  # running plus waiting
 
     def _take_token(self) -> float:
         """Take a start token; return 0, or how long until one is due (nothing taken)."""
@@ -58,28 +59,35 @@ class Gate:
             self._tokens -= 1
             return 0.0
 
-    def _join_queue(self) -> bool:
-        with self._lock:
-            if self._waiting >= self._max_waiting or self._wait <= 0:
-                return False
-            self._waiting += 1
-            return True
+    def _enter(self) -> None:
+        """Count the caller in, or refuse at once when running plus waiting is at the bound.
 
-    def _leave_queue(self) -> None:
+        The count, not the waiters' own bookkeeping, is the bound: a thread that finishes
+        counts itself out before it can take the next request, so a burst never sees a
+        queue that only looks full because the next waiter has not woken up yet.
+        """
+        room = self._concurrency + (self._max_waiting if self._wait > 0 else 0)
         with self._lock:
-            self._waiting -= 1
+            if self._inside >= room:
+                raise BusyError("too much work of this kind; try again in a moment")
+            self._inside += 1
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._inside -= 1
 
     def _admit(self) -> None:
         """Take a token and a slot, waiting (bounded) if the queue has room."""
-        due = self._take_token()
-        if due == 0 and self._slots.acquire(blocking=False):
-            return
-        if not self._join_queue():
-            if due == 0:  # a token was taken but no slot: give it back
-                with self._lock:
-                    self._tokens = min(self._rate, self._tokens + 1)
-            raise BusyError("too much work of this kind; try again in a moment")
+        self._enter()
         try:
+            due = self._take_token()
+            if due == 0 and self._slots.acquire(blocking=False):
+                return
+            if self._wait <= 0:
+                if due == 0:  # a token was taken but no slot: give it back
+                    with self._lock:
+                        self._tokens = min(self._rate, self._tokens + 1)
+                raise BusyError("too much work of this kind; try again in a moment")
             deadline = self._clock() + self._wait
             while due:
                 if self._clock() + due > deadline:
@@ -88,8 +96,9 @@ class Gate:
                 due = self._take_token()
             if not self._slots.acquire(timeout=max(0.0, deadline - self._clock())):
                 raise BusyError("too much work of this kind at once")
-        finally:
-            self._leave_queue()
+        except BaseException:
+            self._leave()
+            raise
 
     def run(self, work: Callable[[], T]) -> T:
         """Run the work through the gate; raise BusyError when over budget."""
@@ -98,3 +107,4 @@ class Gate:
             return work()
         finally:
             self._slots.release()
+            self._leave()

@@ -21,6 +21,7 @@ from webcommon.charts import Bar, bars
 from webcommon.db import db
 from webcommon.i18n import current_language
 from webcommon.labels import OUTCOME_LABELS
+from webcommon.params import arg_int
 
 bp = Blueprint("metrics", __name__)
 
@@ -28,8 +29,7 @@ bp = Blueprint("metrics", __name__)
 def _chosen() -> tuple[Desk, str, metrics.Metrics]:
     me = reviewer()
     mine = desk_ids(me)
-    raw = request.args.get("desk", "")
-    desk_id = int(raw) if raw.isdigit() else (mine[0] if mine else 0)
+    desk_id = arg_int("desk") or (mine[0] if mine else 0)
     if desk_id not in mine:
         abort(404)  # another desk's numbers: as if it did not exist
     today = dt.datetime.now(dt.UTC).date()

@@ -31,6 +31,10 @@ TINY: dict[str, tuple[list[str], list[str]]] = {
     ),
     "reviewer_signin": (["--count", "1"], ["sign-in (GET /login + POST /login -> 303)"]),
     "backup_restore": (["--sources", "20", "--mib", "1"], ["ratio", "peak RSS"]),
+    "statistics_month": (
+        ["--cases", "50", "--desks", "2", "--runs", "1"],
+        ["compute and store the month: median", "ratio", "from the stored table"],
+    ),
     "reviewer_export": (
         ["--blobs", "2", "--blob-mib", "1", "--runs", "1"],
         ["run 1: export 2.0 MiB", "download 1 MiB", "highest worker RSS"],

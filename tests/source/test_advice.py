@@ -21,9 +21,10 @@ def _codename_page(client: FlaskClient) -> str:
 def _thank_you_page(client: FlaskClient) -> str:
     new_source(client)
     data = submit_data(client, fh=[(io.BytesIO(b""), "")])
-    return client.post("/submit", data=data, content_type="multipart/form-data").get_data(
-        as_text=True
+    response = client.post(
+        "/submit", data=data, content_type="multipart/form-data", follow_redirects=True
     )
+    return response.get_data(as_text=True)
 
 
 def test_the_front_page_advises_students_and_employees(client: FlaskClient) -> None:

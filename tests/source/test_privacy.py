@@ -59,6 +59,17 @@ def test_without_a_contact_the_notice_says_where_to_ask(client: FlaskClient) -> 
     client.get("/language/en")
     page = client.get("/privacy").get_data(as_text=True)
     assert "through the official channels of the organisation you report to" in page
+    assert "deleted 365 days after it was closed" in page  # the default retention
+
+
+def test_without_a_retention_period_the_notice_says_who_deletes(
+    client: FlaskClient, instance: Instance
+) -> None:
+    with instance.session() as s, s.begin():
+        current = instance_settings.load(s, 500 * 1024 * 1024, "th")
+        instance_settings.save(s, dataclasses.replace(current, retention_days=0))
+    client.get("/language/en")
+    page = client.get("/privacy").get_data(as_text=True)
     assert "kept until the receiving organisation deletes it" in page
 
 

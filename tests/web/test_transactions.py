@@ -7,7 +7,7 @@ import pytest
 from flask import Flask, abort
 from sqlalchemy import func, select
 
-import source_interface
+import journalist_interface
 from core.errors import NotFound
 from store.models import Setting
 from tests.factories import InstanceConfigs
@@ -15,8 +15,10 @@ from webcommon.db import db
 
 
 @pytest.fixture
-def app(config: InstanceConfigs) -> Flask:
-    app = source_interface.create_app(config.source)
+def app(config: InstanceConfigs, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    # The reviewer app: its database role may write settings (the source role may not).
+    app = journalist_interface.create_app(config.reviewer)
+    monkeypatch.setattr(journalist_interface.app, "PUBLIC_ENDPOINTS", {"write", "write_then_fail"})
 
     @app.get("/write/<key>")
     def write(key: str) -> str:

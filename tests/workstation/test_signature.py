@@ -31,7 +31,7 @@ def test_an_unsigned_bundle_is_refused(tmp_path: Path, desk: Desk, run: Callable
     assert "REFUSED: this bundle is not signed" in result.err
     assert not out.exists()
     thai = _open(run, bundle, desk, out, "th")
-    assert "ปฏิเสธ: ชุดข้อมูลนี้ไม่มีลายเซ็น" in thai.err
+    assert "ปฏิเสธ: ชุดไฟล์ส่งออกนี้ไม่มีลายเซ็น" in thai.err
     verify = run("verify", bundle, "-i", desk.key_file, "--lang", "en")
     assert verify.status == 2
     assert "not signed" in verify.err
