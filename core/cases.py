@@ -129,7 +129,8 @@ def delete_item(
     """Delete a submission or reply row, then (after commit) its blob."""
     designation = item.case.designation
     session.delete(item)
-    shred_after_commit(session, blobs, [item.blob_name])
+    copies = [item.source_blob_name] if isinstance(item, Reply) else []
+    shred_after_commit(session, blobs, [item.blob_name, *[c for c in copies if c]])
     action = Action.DELETE_REPLY if isinstance(item, Reply) else Action.DELETE_SUBMISSION
     record(session, actor, action, designation, f"#{item.id}")
 
@@ -140,6 +141,7 @@ def delete_case(
     """Delete a whole case: its rows, then (after commit) every blob. The source keeps
     their codename and any cases at other desks."""
     names = [s.blob_name for s in case.submissions] + [r.blob_name for r in case.replies]
+    names += [r.source_blob_name for r in case.replies if r.source_blob_name]
     session.delete(case)
     shred_after_commit(session, blobs, names)
     record(session, actor, Action.DELETE_CASE, case.designation, detail)

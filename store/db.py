@@ -42,6 +42,6 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
+def migrate(engine: Engine, revision: str = "heads") -> None:
     """Upgrade the database schema to a revision (the latest by default)."""
     command.upgrade(alembic_config(engine), revision)

@@ -172,6 +172,10 @@ class Case(Base):
         ForeignKey("reviewers.id", ondelete="SET NULL"), index=True
     )
     starred: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The case's own reply key (decision 067): its public half, and the salt the source's page
+    # derives the secret half with. None for a case opened before: replies use the source's key.
+    reply_recipient: Mapped[str | None] = mapped_column(String(100))
+    reply_salt: Mapped[bytes | None] = mapped_column(LargeBinary(16))
 
     source: Mapped[Source] = relationship(back_populates="cases")
     desk: Mapped[Desk] = relationship()
@@ -210,7 +214,10 @@ class Reply(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id", ondelete="SET NULL"))
-    blob_name: Mapped[str] = mapped_column(String(64), unique=True)
+    blob_name: Mapped[str] = mapped_column(String(64), unique=True)  # the desk's copy
+    # The source's own copy (decision 067), shredded when they delete the reply; None for a
+    # reply made before it (one blob for both, only hidden) or once deleted.
+    source_blob_name: Mapped[str | None] = mapped_column(String(64), unique=True)
     ciphertext_size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     deleted_by_source: Mapped[bool] = mapped_column(Boolean, default=False)
