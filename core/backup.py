@@ -84,10 +84,21 @@ def libpq_url(url: str) -> tuple[str, dict[str, str]]:
     return plain.render_as_string(hide_password=False), env
 
 
+# Every column that names a blob in the store.
+BLOB_COLUMNS = (
+    ("submissions", "blob_name"),
+    ("replies", "blob_name"),
+    ("replies", "source_blob_name"),
+)
+
+
 def _blob_names(conn: Connection) -> list[str]:
     names: list[str] = []
     for model in (Submission, Reply):
         names.extend(conn.scalars(select(model.blob_name)))
+    names.extend(  # the sources' own copies of replies (decision 067)
+        conn.scalars(select(Reply.source_blob_name).where(Reply.source_blob_name.is_not(None)))
+    )
     return sorted(names)
 
 
@@ -106,8 +117,10 @@ def _snapshot(url: str, work: Path) -> Iterator[tuple[Path, str, list[str]]]:
         try:
             names = sorted(
                 r[0]
-                for table in ("submissions", "replies")
-                for r in target.execute(f"SELECT blob_name FROM {table}")  # noqa: S608
+                for table, column in BLOB_COLUMNS
+                for r in target.execute(
+                    f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"  # noqa: S608
+                )
             )
         finally:
             target.close()

@@ -127,7 +127,9 @@ def delete_item(
     once committed, push the deleted row out of the database files (core.unit)."""
     case = item.case
     session.delete(item)
-    deletion.enqueue(session, [item.blob_name], dt.datetime.now(dt.UTC).date())
+    copies = [item.source_blob_name] if isinstance(item, Reply) else []
+    names = [item.blob_name, *[c for c in copies if c]]
+    deletion.enqueue(session, names, dt.datetime.now(dt.UTC).date())
     unit.forget_after_commit(session)
     action = Action.DELETE_REPLY if isinstance(item, Reply) else Action.DELETE_SUBMISSION
     record(session, actor, action, case, f"#{item.id}")
@@ -139,6 +141,7 @@ def delete_case(
     """Delete a whole case: its rows, and queue every blob for shredding (core.deletion).
     The source keeps their codename and any cases at other desks."""
     names = [s.blob_name for s in case.submissions] + [r.blob_name for r in case.replies]
+    names += [r.source_blob_name for r in case.replies if r.source_blob_name]
     session.delete(case)
     deletion.enqueue(session, names, dt.datetime.now(dt.UTC).date())
     unit.forget_after_commit(session)

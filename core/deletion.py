@@ -23,7 +23,7 @@ from core import unit
 from core.audit import Action, record
 from store.blobs import BlobStore
 from store.errors import BlobNotFoundError
-from store.models import PendingDeletion
+from store.models import PendingDeletion, Reply, Submission
 
 log = logging.getLogger(__name__)
 QUEUED = "westrong_deletions_queued"
@@ -67,6 +67,14 @@ def pending(session: Session) -> int:
     return len(list(session.scalars(select(PendingDeletion.id))))
 
 
+def _still_named(session: Session, name: str) -> bool:
+    """Say whether a submission or reply row (either copy) still names the blob."""
+    return any(
+        session.scalar(select(column).where(column == name).limit(1)) is not None
+        for column in (Submission.blob_name, Reply.blob_name, Reply.source_blob_name)
+    )
+
+
 def work(sessions: sessionmaker[Session], blobs: BlobStore, limit: int | None = None) -> Worked:
     """Shred queued blobs, each in its own transaction (this use case owns its transactions,
     so that a crash keeps what was done); audit the counts."""
@@ -81,6 +89,13 @@ def work(sessions: sessionmaker[Session], blobs: BlobStore, limit: int | None = 
                 row = session.get(PendingDeletion, row_id)
                 if row is None:
                     continue  # another worker took it
+                if _still_named(session, row.blob_name):
+                    # Never shred what a row still serves: a bug, or a process that queued a
+                    # name it should not have (the source role may queue its reply copies).
+                    log.error("a queued blob is still named by a row; it was not shredded")
+                    session.delete(row)
+                    failed += 1
+                    continue
                 try:
                     with contextlib.suppress(BlobNotFoundError):
                         blobs.secure_delete(row.blob_name)

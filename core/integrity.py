@@ -68,15 +68,23 @@ class Report:
 
 def referenced(
     session: Session,
-) -> dict[str, tuple[type[Submission] | type[Reply], int, str | None]]:
-    """Return blob name → (model, size, hash) for every submission and reply row."""
-    found: dict[str, tuple[type[Submission] | type[Reply], int, str | None]] = {}
+) -> dict[str, tuple[type[Submission] | type[Reply], int, str | None, str]]:
+    """Return blob name → (model, size, hash, column naming it) for every submission, every
+    reply (the desk's copy) and every source's own copy of a reply."""
+    found: dict[str, tuple[type[Submission] | type[Reply], int, str | None, str]] = {}
     for model in (Submission, Reply):
         rows = session.execute(
             select(model.blob_name, model.ciphertext_size, model.ciphertext_sha256)
         )
         for name, size, sha in rows:
-            found[name] = (model, size, sha)
+            found[name] = (model, size, sha, "blob_name")
+    copies = session.execute(
+        select(
+            Reply.source_blob_name, Reply.source_ciphertext_size, Reply.source_ciphertext_sha256
+        ).where(Reply.source_blob_name.is_not(None))
+    )
+    for name, size, sha in copies:
+        found[name] = (Reply, size or 0, sha, "source_blob_name")
     return found
 
 
@@ -116,14 +124,14 @@ def check(
                 orphans.append(name)
     missing = [name for name in rows if name not in stored]
     damaged, unhashed = [], []
-    for name, (model, size, sha) in rows.items():
+    for name, (model, size, sha, column) in rows.items():
         if name not in stored:
             continue
         try:
             if blobs.size(name) != size:
                 damaged.append(name)
             elif sha is None:
-                unhashed.append((model, name))
+                unhashed.append((model, name, column))
             elif deep and blobs.sha256(name) != sha:
                 damaged.append(name)
         except StoreError:
@@ -133,13 +141,31 @@ def check(
             with contextlib.suppress(StoreError, OSError):
                 blobs.secure_delete(name)
         for name in missing + damaged:
-            model = rows[name][0]
-            session.execute(delete(model).where(model.blob_name == name))
-        for model, name in unhashed:
+            model, column = rows[name][0], rows[name][3]
+            if column == "source_blob_name":  # the reply stays, the source's copy is lost
+                session.execute(
+                    update(Reply)
+                    .where(Reply.source_blob_name == name)
+                    .values(
+                        source_blob_name=None,
+                        source_ciphertext_size=None,
+                        source_ciphertext_sha256=None,
+                    )
+                )
+            else:
+                session.execute(delete(model).where(model.blob_name == name))
+        for model, name, column in unhashed:
             digest = blobs.sha256(name)
-            session.execute(
-                update(model).where(model.blob_name == name).values(ciphertext_sha256=digest)
-            )
+            if column == "source_blob_name":
+                session.execute(
+                    update(Reply)
+                    .where(Reply.source_blob_name == name)
+                    .values(source_ciphertext_sha256=digest)
+                )
+            else:
+                session.execute(
+                    update(model).where(model.blob_name == name).values(ciphertext_sha256=digest)
+                )
     return Report(
         blobs=len(stored),
         rows=len(rows),

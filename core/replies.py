@@ -1,4 +1,5 @@
-"""Replies from a desk to a source: encrypted to the source's reply key and to the desk."""
+"""Replies from a desk to a source: two ciphertexts of one text, one to the case's reply key
+(the source's copy, which their delete shreds) and one to the desk (decision 067)."""
 
 from __future__ import annotations
 
@@ -25,59 +26,80 @@ MAX_REPLY_BYTES = 1024 * 1024
 def send(
     session: Session, blobs: BlobStore, case: Case, actor: Reviewer, text: str, language: str
 ) -> Reply:
-    """Encrypt a reply to the source's reply key and the case's desk; keep the ciphertext."""
-    to = [Recipient.parse(case.source.reply_recipient), *recipients(case.desk)]
+    """Encrypt a reply twice, to the case's reply key and to its desk; keep both copies."""
     header = {
         "kind": "reply",
         "case": case.designation,
         "language": language,
         "date": today().isoformat(),
     }
-    with blobs.writer() as writer:
-        inner = InnerWriter(age.encryptor(writer, to), header)
-        inner.write(text.encode("utf-8"))
-        inner.close()
-        name = writer.commit()
-    return _record(session, blobs, case, actor, name, writer.bytes_written, writer.sha256)
+    names: list[str] = []
+    unit.after_rollback(session, lambda: discard(blobs, names))
+    copies: list[tuple[int, str]] = []
+    for to in ([reply_recipient(case)], recipients(case.desk)):
+        with blobs.writer() as writer:
+            inner = InnerWriter(age.encryptor(writer, to), header)
+            inner.write(text.encode("utf-8"))
+            inner.close()
+            names.append(writer.commit())
+            copies.append((writer.bytes_written, writer.sha256))
+    return _record(session, case, actor, names, copies)
 
 
-def accept_encrypted(
-    session: Session, blobs: BlobStore, case: Case, actor: Reviewer, body: bytes
-) -> Reply:
-    """Store a reply a client encrypted itself (the API). The server cannot see to whom it is
-    encrypted; it checks the shape: an age file with one X25519 stanza per expected recipient
-    (the source's reply key and each of the desk's)."""
+def reply_recipient(case: Case) -> Recipient:
+    """Return whom a source's copy of a reply is encrypted to: the case's own reply key, or
+    the source's for a case opened before cases had one."""
+    return Recipient.parse(case.reply_recipient or case.source.reply_recipient)
+
+
+def _check_shape(body: bytes, stanzas: int, what: str) -> None:
     if len(body) > MAX_REPLY_BYTES:
         raise Invalid("reply too large")
     try:
         header = read_header(io.BytesIO(body))
     except CryptoError:
         raise Invalid("not an age file") from None
-    expected = 1 + len(case.desk.recipients)
-    if len(header.stanzas) != expected or any(s.type != "X25519" for s in header.stanzas):
-        raise Invalid("not encrypted to the source and the desk")
-    with blobs.writer() as writer:
-        writer.write(body)
-        name = writer.commit()
-    return _record(session, blobs, case, actor, name, len(body), writer.sha256)
+    if len(header.stanzas) != stanzas or any(s.type != "X25519" for s in header.stanzas):
+        raise Invalid(f"not encrypted to {what} alone")
+
+
+def accept_encrypted(
+    session: Session, blobs: BlobStore, case: Case, actor: Reviewer, source: bytes, desk: bytes
+) -> Reply:
+    """Store a reply a client encrypted itself (the API), as its two copies: `source`, to the
+    case's reply key alone (one X25519 stanza), and `desk`, to the desk's recipients alone
+    (one stanza each). The server cannot see to whom they really are encrypted; it checks
+    the shape."""
+    _check_shape(source, 1, "the case's reply key")
+    _check_shape(desk, len(case.desk.recipients), "the desk's recipients")
+    names: list[str] = []
+    unit.after_rollback(session, lambda: discard(blobs, names))
+    copies: list[tuple[int, str]] = []
+    for body in (source, desk):
+        with blobs.writer() as writer:
+            writer.write(body)
+            names.append(writer.commit())
+            copies.append((len(body), writer.sha256))
+    return _record(session, case, actor, names, copies)
 
 
 def _record(
     session: Session,
-    blobs: BlobStore,
     case: Case,
     actor: Reviewer,
-    name: str,
-    size: int,
-    sha256: str,
+    names: list[str],
+    copies: list[tuple[int, str]],
 ) -> Reply:
-    unit.after_rollback(session, lambda: discard(blobs, [name]))
     reply = Reply(
         case=case,
         reviewer_id=actor.id,
-        blob_name=name,
-        ciphertext_size=size,
-        ciphertext_sha256=sha256,
+        # names and copies: the source's copy first, then the desk's (size, SHA-256).
+        blob_name=names[1],
+        source_blob_name=names[0],
+        ciphertext_size=copies[1][0],
+        ciphertext_sha256=copies[1][1],
+        source_ciphertext_size=copies[0][0],
+        source_ciphertext_sha256=copies[0][1],
         created_at=dt.datetime.now(dt.UTC),
         deleted_by_source=False,
     )

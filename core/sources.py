@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core import unit
+from core import deletion, unit
 from core.errors import Conflict, NotFound
 from core.tips import today
 from crypto import age
 from crypto.errors import CryptoError
 from crypto.inner import open_inner
 from crypto.keys import Identity
-from crypto.source_identity import SourceIdentity
+from crypto.source_identity import SourceIdentity, case_reply_identity
 from store.blobs import BlobStore
 from store.errors import StoreError
 from store.models import Case, Reply, Source, SourceSession
@@ -78,9 +78,18 @@ def _read_text(blobs: BlobStore, name: str, identity: Identity) -> str:
         return b"".join(content).decode("utf-8", "replace")
 
 
+def case_identity(case: Case, reply_identity: Identity) -> Identity:
+    """Return the key that opens the source's replies in a case: the case's own, derived
+    from the session's reply secret (decision 067), or the source's for an older case."""
+    if case.reply_salt is None:
+        return reply_identity
+    return case_reply_identity(reply_identity, case.reply_salt)
+
+
 def _open_reply(blobs: BlobStore, reply: Reply, identity: Identity) -> ShownReply:
+    name = reply.source_blob_name or reply.blob_name  # an old reply: one blob for both
     try:
-        return ShownReply(reply, _read_text(blobs, reply.blob_name, identity))
+        return ShownReply(reply, _read_text(blobs, name, identity))
     except (CryptoError, StoreError, OSError) as exc:
         # One bad reply must not take the whole page down. The desk is told through a flag on
         # the reply's row (it shows on the case page and in the API); the log names no
@@ -97,20 +106,31 @@ def cases_of(source: Source, blobs: BlobStore, identity: Identity) -> list[CaseV
     return [
         CaseView(
             case,
-            [_open_reply(blobs, r, identity) for r in case.replies if not r.deleted_by_source],
+            [
+                _open_reply(blobs, r, case_identity(case, identity))
+                for r in case.replies
+                if not r.deleted_by_source
+            ],
         )
         for case in source.cases
     ]
 
 
-def hide_reply(session: Session, source: Source, reply_id: int) -> None:
-    """Hide one of the source's replies from their page (NotFound if it is not theirs)."""
+def hide_reply(session: Session, blobs: BlobStore, source: Source, reply_id: int) -> None:
+    """Delete the source's copy of one of their replies, queueing its blob for shredding; the
+    desk keeps its own copy (decision 067). A reply made before copies were separate has one
+    blob, which the desk needs: it is only hidden (NotFound if the reply is not theirs)."""
     reply = session.scalar(
         select(Reply).join(Case).where(Reply.id == reply_id, Case.source_id == source.id)
     )
     if reply is None:
         raise NotFound()
     reply.deleted_by_source = True
+    if reply.source_blob_name is not None:
+        # Queued in this transaction, shredded by the scheduled job (core.deletion).
+        deletion.enqueue(session, [reply.source_blob_name], today())
+        reply.source_blob_name = None
+        reply.source_ciphertext_size = reply.source_ciphertext_sha256 = None
 
 
 def purge_pending(session: Session, day: dt.date) -> int:

@@ -17,7 +17,8 @@ from core.errors import Conflict
 from crypto import age
 from crypto import codename as codenames
 from crypto.inner import InnerWriter
-from crypto.keys import Recipient
+from crypto.keys import Identity, Recipient
+from crypto.source_identity import case_reply_identity, new_case_salt
 from store.blobs import BlobStore
 from store.errors import StoreError
 from store.models import Case, Desk, Source, Submission, SubmissionKind
@@ -113,7 +114,12 @@ def designation_for(session: Session, source: Source, desk: Desk) -> str:
 
 
 def open_case(
-    session: Session, source: Source, desk: Desk, day: dt.date, designation: str | None = None
+    session: Session,
+    source: Source,
+    desk: Desk,
+    day: dt.date,
+    designation: str | None = None,
+    reply_identity: Identity | None = None,
 ) -> Case:
     """Return the source's case at this desk, opening it (with its 7-day clock) if needed.
 
@@ -132,6 +138,12 @@ def open_case(
             last_activity_on=day,
             starred=False,
         )
+        if reply_identity is not None:
+            # The case's own reply key (decision 067), set while the source is signed in and
+            # their reply secret is in memory; only its public half and the salt are kept.
+            salt = new_case_salt()
+            case.reply_salt = salt
+            case.reply_recipient = str(case_reply_identity(reply_identity, salt).recipient)
         workflow.start_clocks(case, day)
         session.add(case)
     return case
@@ -144,13 +156,14 @@ def file_tip(
     desk: Desk,
     stored: Sequence[StoredBlob],
     designation: str | None = None,
+    reply_identity: Identity | None = None,
 ) -> Case:
     """Record stored ciphertexts (encrypted with `designation` inside) in the source's case
     at the desk. If the transaction rolls back, the blobs are deleted: nothing stays without
     its row."""
     unit.after_rollback(session, lambda: discard(blobs, [s.blob_name for s in stored]))
     day = today()
-    case = open_case(session, source, desk, day, designation)
+    case = open_case(session, source, desk, day, designation, reply_identity)
     source.pending = False
     source.last_activity_on = day
     case.last_activity_on = day

@@ -58,3 +58,23 @@ def derive(codename: str, pepper: bytes, params: KdfParams = DEFAULT_PARAMS) -> 
     lookup = prim.hkdf_sha256(master, pepper, labels.SOURCE_LOOKUP_ID)
     reply = prim.hkdf_sha256(master, pepper, labels.SOURCE_REPLY_KEY)
     return SourceIdentity(lookup.hex(), Identity(reply))
+
+
+CASE_SALT_SIZE = 16
+
+
+def new_case_salt() -> bytes:
+    """Return a fresh random salt for one case's reply key (stored on the case row)."""
+    return prim.random_bytes(CASE_SALT_SIZE)
+
+
+def case_reply_identity(reply_identity: Identity, salt: bytes) -> Identity:
+    """Derive one case's reply key pair from the source's reply secret (decision 067).
+
+    Each desk gets its own public key, so two desks comparing keys cannot tell that one
+    source reported to both; only someone holding the codename (the source) derives the
+    secret, and the server, which stores the public key and the salt, never can.
+    """
+    if len(salt) != CASE_SALT_SIZE:
+        raise ValueError("a case salt is 16 bytes")
+    return Identity(prim.hkdf_sha256(reply_identity.secret_key, salt, labels.CASE_REPLY_KEY))

@@ -7,6 +7,8 @@ Access rules are the web's: a case outside the caller's desks is 404.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from pathlib import Path
 from typing import Any
@@ -122,6 +124,9 @@ def _case_json(case: Case, unread: int | None = None) -> dict[str, Any]:
         "assignee": case.assignee.username if case.assignee else None,
         "starred": case.starred,
         "unread": unread,
+        # The case's own reply key (decision 067); null for a case opened before cases had
+        # one: the source's key is shared by their cases at every desk, so it is never shown.
+        "reply_recipient": case.reply_recipient,
     }
 
 
@@ -230,14 +235,18 @@ def download_reply(case_id: int, reply_id: int) -> ResponseReturnValue:
 
 @bp.post("/cases/<id:case_id>/replies")
 def post_reply(case_id: int) -> ResponseReturnValue:
-    """Store a reply the client already encrypted (age, to the source and the desk)."""
+    """Store a reply the client already encrypted, as its two copies (decision 067): JSON
+    `{"source": base64 age to the case's reply_recipient, "desk": base64 age to the desk}`."""
     case = _case(case_id)
     if request.content_length is None or request.content_length > MAX_REPLY_BYTES:
         raise BadRequest()
-    body = request.get_data(cache=False)
+    if case.reply_recipient is None:
+        raise BadRequest()  # an older case: its source's key is not given out (see _case_json)
+    body = _json()
     try:
-        reply = replies.accept_encrypted(db(), blobs(), case, reviewer(), body)
-    except Invalid:
+        source, desk = (base64.b64decode(_text(body, k), validate=True) for k in ("source", "desk"))
+        reply = replies.accept_encrypted(db(), blobs(), case, reviewer(), source, desk)
+    except (Invalid, binascii.Error):
         raise BadRequest() from None
     return jsonify(_reply_json(reply)), 201
 

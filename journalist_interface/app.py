@@ -38,7 +38,7 @@ def create_app(config: ReviewerConfig) -> Flask:
     app = base_app(__name__, config, "reviewer")
     app.config["MAX_CONTENT_LENGTH"] = FORM_LIMIT
     init_i18n(app)
-    init_db(app, config.database_url)
+    init_db(app, config.database_url, works_deletions=True)
     init_branding(app)
     # Argon2 checks cost ~64 MiB and a few hundred ms each: bound them like codename ones.
     app.extensions["westrong_signin_gate"] = Gate(concurrency=2, per_second=10)

@@ -302,7 +302,9 @@ def submit() -> ResponseReturnValue:
         if is_disk_full(exc):
             return _give_back(fields, list(desks.values()))
         raise
-    tips.file_tip(db(), _blobs(), signed.source, desk, stored, designation(desk))
+    tips.file_tip(
+        db(), _blobs(), signed.source, desk, stored, designation(desk), signed.reply_identity
+    )
     # Post/Redirect/Get: a reload of the thank-you page never sends the tip again.
     return redirect(url_for("source.submitted"), code=303)
 
@@ -343,7 +345,7 @@ def delete_reply(reply_id: int) -> ResponseReturnValue:
     signed = _signed_in()
     if not ReplyDeleteForm().validate_on_submit():
         abort(400)
-    sources.hide_reply(db(), signed.source, reply_id)
+    sources.hide_reply(db(), _blobs(), signed.source, reply_id)
     return redirect(url_for("source.lookup"), code=303)
 
 

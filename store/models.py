@@ -189,6 +189,10 @@ class Case(Base):
     # A legal hold: a held case is never purged, whatever the retention policy says.
     hold_reason: Mapped[str | None] = mapped_column(String(500))
     held_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The case's own reply key (decision 067): its public half, and the salt the source's page
+    # derives the secret half with. None for a case opened before: replies use the source's key.
+    reply_recipient: Mapped[str | None] = mapped_column(String(100))
+    reply_salt: Mapped[bytes | None] = mapped_column(LargeBinary(16))
 
     source: Mapped[Source] = relationship(back_populates="cases")
     desk: Mapped[Desk] = relationship()
@@ -230,9 +234,14 @@ class Reply(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id", ondelete="SET NULL"))
-    blob_name: Mapped[str] = mapped_column(String(64), unique=True)
+    blob_name: Mapped[str] = mapped_column(String(64), unique=True)  # the desk's copy
+    # The source's own copy (decision 067), shredded when they delete the reply; None for a
+    # reply made before it (one blob for both, only hidden) or once deleted.
+    source_blob_name: Mapped[str | None] = mapped_column(String(64), unique=True)
     ciphertext_size: Mapped[int] = mapped_column(Integer)
     ciphertext_sha256: Mapped[str | None] = mapped_column(String(64))
+    source_ciphertext_size: Mapped[int | None] = mapped_column(Integer)
+    source_ciphertext_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     deleted_by_source: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when the source's page could not open it (a client encrypted it to the wrong key, or

@@ -44,8 +44,20 @@ SOURCE: dict[str, Grant] = {
     "sources": Grant((SELECT, INSERT, UPDATE, DELETE), ("pending", "last_activity_on")),
     "cases": Grant((SELECT, INSERT, UPDATE), ("last_activity_on",)),
     "submissions": Grant((SELECT, INSERT)),
-    "replies": Grant((SELECT, UPDATE), ("deleted_by_source", "source_could_not_open")),
+    "replies": Grant(
+        (SELECT, UPDATE),
+        (
+            "deleted_by_source",
+            "source_could_not_open",
+            "source_blob_name",
+            "source_ciphertext_size",
+            "source_ciphertext_sha256",
+        ),
+    ),
     "source_sessions": Grant(ALL),
+    # A source's delete of a reply queues their copy; the queue is worked elsewhere (the
+    # scheduled job; the reviewer app in development), and never shreds a blob a row names.
+    "pending_deletions": Grant((SELECT, INSERT)),
     # A closed month's published figures: read, and stored on the first view after it closes.
     "monthly_statistics": Grant((SELECT, INSERT)),
 }

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import DatabaseUrls, InstanceConfigs, dispose_engines, make_configs
+from tests.factories import (
+    DatabaseUrls,
+    InstanceConfigs,
+    dispose_all_engines,
+    dispose_engines,
+    make_configs,
+)
 from tests.tools import IN_CI, require_tool
 
 ENGINES = ("sqlite", "postgresql")
@@ -38,6 +44,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         marker = metafunc.definition.get_closest_marker("engines")
         names = list(marker.args) if marker else list(ENGINES)
         metafunc.parametrize("engine_kind", names, indirect=True, ids=names)
+
+
+@pytest.fixture(autouse=True)
+def _closed_pools() -> Iterator[None]:
+    yield
+    dispose_all_engines()
 
 
 @pytest.fixture

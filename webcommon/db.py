@@ -19,12 +19,16 @@ from core import deletion
 from store.db import is_disk_full, make_engine, session_factory
 
 _KEY = "westrong_db"
+_WORKS_DELETIONS = "westrong_works_deletions"
 log = logging.getLogger(__name__)
 
 
-def init_db(app: Flask, database_url: str) -> None:
-    """Bind an engine and a session factory to the app, and the per-request transaction."""
+def init_db(app: Flask, database_url: str, works_deletions: bool = False) -> None:
+    """Bind an engine and a session factory to the app, and the per-request transaction.
+    `works_deletions`: in development, work the deletion queue after a request that queued
+    (the reviewer app; the source app's database role may only queue)."""
     app.extensions[_KEY] = session_factory(make_engine(database_url))
+    app.extensions[_WORKS_DELETIONS] = works_deletions
     app.after_request(_commit)
     app.teardown_request(_close)
     app.register_error_handler(IntegrityError, _conflict)
@@ -70,9 +74,15 @@ def _commit(response: Response) -> Response:
             raise
         session.rollback()  # the rollback hooks discard the blobs this request stored
         return current_app.make_response(disk_full())
-    if deletion.queued_in(session) and current_app.extensions["westrong_config"].mode in (
-        Mode.DEVELOPMENT,
-        Mode.TESTING,
+    queued = deletion.queued_in(session)
+    if (
+        queued
+        and current_app.extensions[_WORKS_DELETIONS]
+        and current_app.extensions["westrong_config"].mode
+        in (
+            Mode.DEVELOPMENT,
+            Mode.TESTING,
+        )
     ):
         # Development works the deletion queue right away; production leaves it to the
         # scheduled job (`manage.py purge`), so a reviewer's delete returns at once.

@@ -53,10 +53,11 @@ def test_a_thread_that_finishes_makes_room_before_its_next_caller() -> None:
         except BusyError:
             refused.append(i)
 
-    threads = [
-        threading.Thread(target=lambda n=n: [caller(n * 10 + k) for k in range(3)])
-        for n in range(4)
-    ]
+    def server_thread(n: int) -> None:
+        for k in range(3):
+            caller(n * 10 + k)
+
+    threads = [threading.Thread(target=server_thread, args=(n,)) for n in range(4)]
     for t in threads:
         t.start()
     for t in threads:

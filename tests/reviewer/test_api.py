@@ -3,6 +3,7 @@ property-based check of every operation against openapi.json (schemathesis)."""
 
 from __future__ import annotations
 
+import base64
 import io
 from typing import Any
 
@@ -88,36 +89,42 @@ def test_pre_encrypted_reply_reaches_the_source(world: World) -> None:
     with world.session() as s:
         source = s.scalars(select(Source).order_by(Source.id.desc())).first()
         assert source is not None
-        case, reply_key = source.id, source.reply_recipient
-    out = io.BytesIO()
-    to = [Recipient.parse(reply_key), world.desks["nacc"].recipient]
-    writer = InnerWriter(age.encryptor(out, to), {"kind": "reply", "language": "th"})
-    writer.write("ตอบผ่าน API".encode())
-    writer.close()
+        case, source_key = source.cases[0].id, source.reply_recipient
     client = world.reviewer_app.test_client()
     api = api_token(world, "somchai")
-    response = call(
-        client,
-        "POST",
-        f"/api/v1/cases/{case}/replies",
-        api,
-        data=out.getvalue(),
-        content_type="application/octet-stream",
-    )
+    # The case's own reply key is in the case (decision 067), the source's own key is not.
+    shown = call(client, "GET", f"/api/v1/cases/{case}", api).get_json()
+    reply_key = shown["reply_recipient"]
+    assert reply_key.startswith("age1")
+    assert reply_key != source_key
+
+    def sealed(to: list[Recipient]) -> str:
+        out = io.BytesIO()
+        header = {"kind": "reply", "language": "th", "case": shown["designation"]}
+        writer = InnerWriter(age.encryptor(out, to), header)
+        writer.write("ตอบผ่าน API".encode())
+        writer.close()
+        return base64.b64encode(out.getvalue()).decode()
+
+    own, desk = sealed([Recipient.parse(reply_key)]), sealed([world.desks["nacc"].recipient])
+    url = f"/api/v1/cases/{case}/replies"
+    response = call(client, "POST", url, api, json={"source": own, "desk": desk})
     assert response.status_code == 201
     assert response.get_json()["reviewer"] == "somchai"
     assert "ตอบผ่าน API" in source_client.get("/lookup").get_data(as_text=True)
-    # Not an age file, or encrypted to the wrong number of recipients: refused.
-    for body in (b"hello", age.encrypt_bytes(b"x", [world.desks["nacc"].recipient])):
-        refused = call(
-            client,
-            "POST",
-            f"/api/v1/cases/{case}/replies",
-            api,
-            data=body,
-            content_type="application/octet-stream",
-        )
-        assert refused.status_code == 400
+    # One body for both (the old shape), not age, a copy to two keys, not base64: refused.
+    both = sealed([Recipient.parse(reply_key), world.desks["nacc"].recipient])
+    not_age = base64.b64encode(b"hello").decode()
+    for body in (
+        {"source": both},
+        {"source": not_age, "desk": desk},
+        {"source": both, "desk": desk},
+        {"source": own, "desk": both},
+        {"source": "***", "desk": desk},
+    ):
+        assert call(client, "POST", url, api, json=body).status_code == 400
+    old = call(client, "POST", url, api, data=b"x", content_type="application/octet-stream")
+    assert old.status_code == 400
 
 
 def test_status_changes_and_conflicts(world: World) -> None:

@@ -4,6 +4,7 @@ and the rest of the page keeps working."""
 
 from __future__ import annotations
 
+import base64
 import io
 
 from flask.testing import FlaskClient
@@ -36,14 +37,15 @@ def _source_with_case(world: World) -> tuple[FlaskClient, int]:
 
 
 def _post(world: World, case: int, body: bytes) -> dict[str, object]:
+    """Post a pre-encrypted reply: `body` as the source's copy, a good desk copy beside it."""
     client = world.reviewer_app.test_client()
+    desk = _encrypted([world.desks["nacc"].recipient], "desk copy")
     response = call(
         client,
         "POST",
         f"/api/v1/cases/{case}/replies",
         api_token(world, "somchai"),
-        data=body,
-        content_type="application/octet-stream",
+        json={"source": base64.b64encode(body).decode(), "desk": base64.b64encode(desk).decode()},
     )
     assert response.status_code == 201, response.get_data(as_text=True)
     reply: dict[str, object] = response.get_json()
@@ -67,8 +69,8 @@ def _flag(world: World, reply_id: object) -> bool:
 
 def test_a_reply_encrypted_to_a_wrong_key_is_marked_and_the_desk_told(world: World) -> None:
     source, case = _source_with_case(world)
-    # Right shape (two X25519 stanzas), wrong key: the server cannot tell.
-    wrong = _encrypted([Identity.generate().recipient, world.desks["nacc"].recipient], "lost")
+    # Right shape (one X25519 stanza), wrong key: the server cannot tell.
+    wrong = _encrypted([Identity.generate().recipient], "lost")
     bad = _post(world, case, wrong)
     assert bad["source_could_not_open"] is False
     page = source.get("/lookup")
@@ -98,7 +100,8 @@ def test_a_damaged_reply_blob_is_marked_and_the_others_still_show(world: World) 
         officer.post(f"/cases/{case}/reply", data={"csrf_token": csrf(page), "message": message})
     with world.session() as s:
         first, second = s.scalars(select(Reply).where(Reply.case_id == case)).all()
-        path = world.blobs.path(first.blob_name)
+        assert first.source_blob_name is not None
+        path = world.blobs.path(first.source_blob_name)  # the source's copy
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])  # a damaged (truncated) blob
     response = source.get("/lookup")

@@ -26,7 +26,8 @@ def test_replies_and_status_show_and_can_be_deleted(
         source = s.scalar(select(Source))
         assert source is not None
         [case] = source.cases
-        to = [Recipient.parse(source.reply_recipient), instance.desk_identity.recipient]
+        assert case.reply_recipient is not None  # the case's own key (decision 067)
+        to = [Recipient.parse(case.reply_recipient), instance.desk_identity.recipient]
         with instance.blobs.writer() as w:
             inner = InnerWriter(age.encryptor(w, to), {"kind": "reply", "language": "th"})
             inner.write("ได้รับเรื่องแล้ว ขอบคุณครับ".encode())

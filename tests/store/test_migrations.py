@@ -32,7 +32,7 @@ def test_each_migration_upgrades_and_downgrades(blank_engine: Engine, revision: 
     cfg = alembic_config(engine)
     command.upgrade(cfg, revision)
     command.downgrade(cfg, "-1")
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
     assert "sources" in inspect(engine).get_table_names()
 
 
