@@ -58,7 +58,14 @@ def test_stalled_uploads_do_not_block_the_front_page(tmp_path: Path) -> None:
             times = []
             open_ = list(stalled)
             while open_ and time.monotonic() - start < 45:
-                times.append(_front_page(app.port))
+                try:
+                    times.append(_front_page(app.port))
+                except TimeoutError:
+                    raise AssertionError(
+                        f"front page timed out {time.monotonic() - start:.1f} s after the "
+                        f"stalled uploads began, {len(open_)} open; loads so far: "
+                        f"{[round(t, 2) for t in times]}\n{app.log_tail()}"
+                    ) from None
                 for sock in list(open_):
                     sock.setblocking(False)
                     try:
