@@ -26,7 +26,7 @@ from crypto.errors import (
     TruncatedError,
 )
 from crypto.keys import Identity
-from workstation import clean, names, output, report, risk
+from workstation import clean, complaint, names, output, report, risk
 from workstation.bundle import Bundle, Item, ItemError, slug
 from workstation.progress import Progress
 from workstation.results import ItemResult
@@ -228,8 +228,15 @@ class Opener:
             bundle_name=self.bundle.path.name,
             opened_on=self.opened_on,
         )
-        for suffix, text in (("html", report.tip_html(tip)), ("txt", report.tip_text(tip))):
-            written = output.write_file(folder, f"report-{item.number}.{suffix}", text.encode())
+        filed = complaint.document(tip)
+        result.documents = {"report": report.tip_document(tip), "complaint": filed}
+        for name, text in (
+            (f"report-{item.number}.html", report.tip_html(tip)),
+            (f"report-{item.number}.txt", report.tip_text(tip)),
+            (f"complaint-{item.number}.html", complaint.html(filed)),
+            (f"complaint-{item.number}.txt", filed.plain()),
+        ):
+            written = output.write_file(folder, name, text.encode())
             result.outputs.append(written.relative_to(self.out))
 
     def write_index(self, results: Sequence[ItemResult], cleaning: str) -> Path:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workstation.bundle import Item
+from workstation.document import Document
 
 
 @dataclass
@@ -24,6 +25,8 @@ class ItemResult:
     risks: set[str] = field(default_factory=set)
     cleaned: Path | None = None  # relative to the output folder
     clean_problem: str = ""
+    # A message's printable layouts ("report", "complaint"), for the window's Print.
+    documents: dict[str, Document] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

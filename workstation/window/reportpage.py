@@ -81,7 +81,9 @@ class ReportPage:
         elif result.risks:
             why = ", ".join(self.t(k) for k in sorted(result.risks))
             box.pack_start(self.t.label("win_risky", css="problem", detail=why), False, False, 0)
-        readable = [p for p in result.outputs if p.suffix == ".txt"]
+        readable = [
+            p for p in result.outputs if p.suffix == ".txt" and not p.name.startswith("complaint-")
+        ]
         if result.ok and not result.risks and readable:
             button = self.t.button("win_read")
             path = readable[-1]  # a message's report-NNNN.txt, or a reply's text
