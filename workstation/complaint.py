@@ -15,7 +15,7 @@ from workstation.document import Document, Section
 __all__ = ["Document", "Section", "document", "html"]
 
 TITLE = (
-    "หนังสือร้องเรียนการทุจริต (ตามลำดับหัวข้อของสำนักงาน ป.ป.ช.) / "
+    "หนังสือกล่าวหาการทุจริต (ตามลำดับหัวข้อของสำนักงาน ป.ป.ช.) / "
     "Complaint of corruption (in the commission's order)"
 )
 _LABELS = {key: f"{thai} / {english}" for key, thai, english in fields.FIELDS}
@@ -33,7 +33,7 @@ ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("4. พยานหลักฐาน หรือแหล่งที่อยู่ของหลักฐาน / Evidence, or where it is", ("evidence_location",)),
     ("5. พยานบุคคล / Witnesses", ("witnesses",)),
     (
-        "6. การร้องเรียนต่อหน่วยงานอื่นและผล / Reported elsewhere, and the result",
+        "6. การแจ้งต่อหน่วยงานอื่นและผล / Reported elsewhere, and the result",
         ("reported_before", "reported_before_result"),
     ),
     (

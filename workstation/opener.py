@@ -28,6 +28,7 @@ from crypto.errors import (
 from crypto.keys import Identity
 from workstation import clean, complaint, names, output, report, risk
 from workstation.bundle import Bundle, Item, ItemError, slug
+from workstation.errors import write_reason
 from workstation.progress import Progress
 from workstation.results import ItemResult
 
@@ -131,8 +132,8 @@ class Opener:
             result.reason, result.detail = exc.reason, exc.detail
         except CryptoError as exc:
             result.reason = crypto_reason(exc)
-        except OSError as exc:
-            result.reason, result.detail = "write_failed", exc.strerror or str(exc)
+        except OSError as exc:  # the partial file is already removed (PendingFile)
+            result.reason, result.detail = write_reason(exc), exc.strerror or str(exc)
         # Keep the bar honest when an item stopped early or its plaintext was smaller.
         self.progress(max(0, start + 2 * item.size - self.progress.done))
         return result

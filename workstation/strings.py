@@ -423,7 +423,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "win_print": ("Print this report…", "พิมพ์รายงานนี้…"),
     "win_print_complaint": (
         "Print as a complaint (commission's form)…",
-        "พิมพ์เป็นหนังสือร้องเรียน (แบบของ ป.ป.ช.)…",
+        "พิมพ์เป็นหนังสือกล่าวหา (แบบของ ป.ป.ช.)…",
     ),
     "win_read": ("Read", "อ่าน"),
     "win_risky": (

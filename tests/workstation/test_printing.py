@@ -93,7 +93,7 @@ def test_print_prints_the_complaint_layout_on_a4(tmp_path: Path, desk: Desk) -> 
         assert _squash(fields.render(key, value)) in text, key
     assert _squash(MESSAGE) in text
     headings = ["1. ผู้ถูกกล่าวหา", "2. ประเภทของการกระทำความผิด", "3. ข้อเท็จจริง",
-                "4. พยานหลักฐาน", "5. พยานบุคคล", "6. การร้องเรียนต่อหน่วยงานอื่น"]  # fmt: skip
+                "4. พยานหลักฐาน", "5. พยานบุคคล", "6. การแจ้งต่อหน่วยงานอื่น"]  # fmt: skip
     places = [text.index(_squash(h)) for h in headings]
     assert places == sorted(places)  # the commission's order
     for number, page in enumerate(pages, 1):
