@@ -9,8 +9,11 @@ Every field has its place whether or not the source filled it in: an empty one r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from workstation import fields, report
 from workstation.document import Document, Section
+from workstation.results import ItemResult
 
 __all__ = ["Document", "Section", "document", "html"]
 
@@ -41,10 +44,9 @@ ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("risk", "wants_protection", "wants_contact"),
     ),
 )
-_FILES = (
-    "ไฟล์ที่ผู้แจ้งแนบมา / Files the source sent",
-    "ดูโฟลเดอร์ files/ ของผู้แจ้งรายนี้และ index.html / see this source's files/ folder and index.html",
-)
+_FILES = "ไฟล์ที่ผู้แจ้งรายนี้ส่งมาในชุดไฟล์ส่งออกนี้ / Files this source sent, in this bundle"
+_NO_FILES = "ไม่มี / none"
+_RISKY = "⚠ อาจเป็นอันตราย ดู index.html / may be dangerous, see index.html"
 _OFFICER = (
     ("ผู้รับเรื่อง (ชื่อ ตำแหน่ง) / Received by (name, position)", "…………………………………………"),
     ("ลงชื่อ / Signature", "…………………………………………"),
@@ -74,8 +76,19 @@ font-family:inherit}
 """
 
 
-def document(tip: report.Tip) -> Document:
-    """Return the complaint report of one tip (a message item) as a document."""
+def files_row(files: Sequence[ItemResult]) -> str:
+    """List the source's opened files (the evidence it sent): name, size, a danger note."""
+    lines = []
+    for result in files:
+        if result.outputs:
+            note = f" {_RISKY}" if result.risks else ""
+            lines.append(f"{result.outputs[0].as_posix()} ({result.size:,} B){note}")
+    return "\n".join(lines) or _NO_FILES
+
+
+def document(tip: report.Tip, files: Sequence[ItemResult] = ()) -> Document:
+    """Return the complaint report of one tip (a message item) as a document; `files` are
+    the files the same source sent that opened from this bundle."""
     given = tip.fields if isinstance(tip.fields, dict) else {}
     shown = dict(fields.rows(given))
     sections = []
@@ -86,7 +99,7 @@ def document(tip: report.Tip) -> Document:
             sections.append(Section(title, rows, text=message))
             continue
         if title.startswith("4."):
-            rows += (_FILES,)
+            rows += ((_FILES, files_row(files)),)
         if title.startswith("7."):
             rows += tuple((k, v) for k, v in shown.items() if k.startswith("ข้อมูลอื่น"))
         sections.append(Section(title, rows))

@@ -84,6 +84,7 @@ class Opener:
 
     def __post_init__(self) -> None:
         self.opened_on = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+        self._tips: list[tuple[ItemResult, report.Tip, Path]] = []
 
     def run(self) -> list[ItemResult]:
         """Open everything; return one result per manifest entry, in manifest order."""
@@ -106,6 +107,7 @@ class Opener:
                 results.append(result)
         finally:
             pool.shutdown(cancel_futures=True)  # Ctrl-C waits for one hash at most
+        self._complaints(results)
         results.sort(key=lambda r: r.item.position if r.item else -1)
         return results
 
@@ -229,16 +231,38 @@ class Opener:
             bundle_name=self.bundle.path.name,
             opened_on=self.opened_on,
         )
-        filed = complaint.document(tip)
-        result.documents = {"report": report.tip_document(tip), "complaint": filed}
+        result.documents = {"report": report.tip_document(tip)}
         for name, text in (
             (f"report-{item.number}.html", report.tip_html(tip)),
             (f"report-{item.number}.txt", report.tip_text(tip)),
-            (f"complaint-{item.number}.html", complaint.html(filed)),
-            (f"complaint-{item.number}.txt", filed.plain()),
         ):
             written = output.write_file(folder, name, text.encode())
             result.outputs.append(written.relative_to(self.out))
+        self._tips.append((result, tip, folder))
+
+    def _complaints(self, results: Sequence[ItemResult]) -> None:
+        """Write each message's complaint report, once every item is open: its evidence
+        section lists the files the same source sent."""
+        for result, tip, folder in self._tips:
+            files = [
+                r
+                for r in results
+                if r.ok and r.item is not None and r.item.kind == "file"
+                and r.folder == result.folder
+            ]  # fmt: skip
+            filed = complaint.document(tip, files)
+            try:
+                for name, text in (
+                    (f"complaint-{tip.item.number}.html", complaint.html(filed)),
+                    (f"complaint-{tip.item.number}.txt", filed.plain()),
+                ):
+                    written = output.write_file(folder, name, text.encode())
+                    result.outputs.append(written.relative_to(self.out))
+            except OSError as exc:  # the message and its report are kept, complete
+                result.reason, result.detail = write_reason(exc), exc.strerror or str(exc)
+                self.on_failure(result)
+                continue
+            result.documents["complaint"] = filed
 
     def write_index(self, results: Sequence[ItemResult], cleaning: str) -> Path:
         """Write index.html (everything opened and everything that failed) into `out`."""

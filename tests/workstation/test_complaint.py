@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +74,20 @@ def _pages(pdf: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def _open(tmp_path: Path, desk: Desk, run: Callable[..., Run], message: str, **header: Any) -> Path:
+def _open(
+    tmp_path: Path,
+    desk: Desk,
+    run: Callable[..., Run],
+    message: str,
+    files: Sequence[tuple[str, bytes]] = (),
+    **header: Any,
+) -> Path:
     item = bundles.item("message", "brave otter", 1, message.encode(), desk.recipients, **header)
-    bundle = bundles.write_bundle(tmp_path / "export.zip", [item])
+    items = [item] + [
+        bundles.item("file", "brave otter", n, data, desk.recipients, filename=name)
+        for n, (name, data) in enumerate(files, 2)
+    ]
+    bundle = bundles.write_bundle(tmp_path / "export.zip", items)
     out = tmp_path / "opened"
     result = run("open", bundle, "--identity", desk.key_file, "--out", out, "--no-progress")
     assert result.status == 0, result.err
@@ -86,7 +97,8 @@ def _open(tmp_path: Path, desk: Desk, run: Callable[..., Run], message: str, **h
 def test_every_filled_field_is_on_two_a4_pages_in_the_commissions_order(
     tmp_path: Path, desk: Desk, run: Callable[..., Run]
 ) -> None:
-    folder = _open(tmp_path, desk, run, MESSAGE, fields=FILLED, language="th")
+    files = [("ใบเสนอราคา.pdf", b"%PDF-1.4\n" + b"0" * 5000), ("setup.exe", b"MZ\x90\x00" * 100)]
+    folder = _open(tmp_path, desk, run, MESSAGE, files, fields=FILLED, language="th")
     page = folder / "complaint-0001.html"
     assert (folder / "complaint-0001.txt").is_file()
     _print_to_pdf(page, tmp_path / "complaint.pdf")
@@ -98,6 +110,9 @@ def test_every_filled_field_is_on_two_a4_pages_in_the_commissions_order(
         assert _squash(shown) in text, (key, shown)
     assert _squash(MESSAGE) in text
     assert "notgiven" not in text  # every field was filled in
+    # The evidence the source sent: its files, the risky one marked.
+    assert _squash("brave-otter/files/ใบเสนอราคา.pdf (5,009 B)") in text
+    assert _squash("brave-otter/files/setup.exe (400 B) ⚠") in text
     assert _squash("กรณี / Case: brave otter") in text
     assert _squash("2026-11-20 (พ.ศ. 2569)") in text  # the date submitted
     # The commission's order: the accused, the offence, what happened, evidence, witnesses,
@@ -124,6 +139,7 @@ def test_empty_fields_say_not_given_and_a_long_tip_repeats_its_header(
     whole = _squash("".join(pages))
     assert _squash("กรมตัวอย่าง") in whole
     assert whole.count("ไม่ได้ระบุ/notgiven") == len(fields.FIELDS) - 1
+    assert _squash("ไม่มี / none") in whole  # no files
     assert _squash("บรรทัดที่ 120:") in whole
 
 
