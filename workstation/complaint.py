@@ -10,6 +10,7 @@ Every field has its place whether or not the source filled it in: an empty one r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from workstation import fields, report
 from workstation.document import Document, Section
@@ -74,6 +75,28 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;border:1px solid #555;padding:2m
 font-family:inherit}
 @media screen{body{max-width:62rem;margin:1.5rem auto;padding:0 1rem}}
 """
+
+
+def files_of(message: ItemResult, results: Sequence[ItemResult]) -> list[ItemResult]:
+    """Return the opened files of the message's source (the bundle cannot say which of a
+    source's files came with which of its messages)."""
+    return [
+        r
+        for r in results
+        if r.ok and r.item is not None and r.item.kind == "file" and r.folder == message.folder
+    ]
+
+
+def layouts(message: ItemResult, out: Path, results: Sequence[ItemResult]) -> dict[str, Document]:
+    """Return an opened message's printable layouts, "report" and "complaint" (what the
+    window prints), its text read back from the output folder `out`."""
+    if message.tip is None or not message.outputs:
+        return {}
+    tip = report.with_message(message.tip, out / message.outputs[0])
+    return {
+        "report": report.tip_document(tip),
+        "complaint": document(tip, files_of(message, results)),
+    }
 
 
 def files_row(files: Sequence[ItemResult]) -> str:

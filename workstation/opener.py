@@ -8,6 +8,7 @@ Memory stays constant whatever the bundle's size.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,7 +34,6 @@ from workstation.progress import Progress
 from workstation.results import ItemResult
 
 FILES_FOLDER = "files"  # source files apart from ours: no upload can pose as a report
-_REPORT_LIMIT = 4 * 1024 * 1024  # bytes of message a printed report holds
 
 
 def crypto_reason(exc: CryptoError) -> str:
@@ -84,7 +84,6 @@ class Opener:
 
     def __post_init__(self) -> None:
         self.opened_on = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-        self._tips: list[tuple[ItemResult, report.Tip, Path]] = []
 
     def run(self) -> list[ItemResult]:
         """Open everything; return one result per manifest entry, in manifest order."""
@@ -217,7 +216,9 @@ class Opener:
         folder: Path,
         result: ItemResult,
     ) -> None:
-        path, start = self._write(folder, f"message-{item.number}.txt", content, keep=_REPORT_LIMIT)
+        path, start = self._write(
+            folder, f"message-{item.number}.txt", content, keep=report.REPORT_LIMIT
+        )
         result.outputs.append(path.relative_to(self.out))
         result.size = path.stat().st_size
         language = header.get("language")
@@ -226,43 +227,39 @@ class Opener:
             date=result.date,
             language=language if isinstance(language, str) else "",
             fields=header.get("fields"),
-            message=None if len(start) > _REPORT_LIMIT else start.decode("utf-8", "replace"),
+            message=None if len(start) > report.REPORT_LIMIT else start.decode("utf-8", "replace"),
             message_file=path.name,
             bundle_name=self.bundle.path.name,
             opened_on=self.opened_on,
         )
-        result.documents = {"report": report.tip_document(tip)}
         for name, text in (
             (f"report-{item.number}.html", report.tip_html(tip)),
             (f"report-{item.number}.txt", report.tip_text(tip)),
         ):
             written = output.write_file(folder, name, text.encode())
             result.outputs.append(written.relative_to(self.out))
-        self._tips.append((result, tip, folder))
+        result.tip = dataclasses.replace(tip, message=None)  # the text stays on disk
 
     def _complaints(self, results: Sequence[ItemResult]) -> None:
         """Write each message's complaint report, once every item is open: its evidence
-        section lists the files the same source sent."""
-        for result, tip, folder in self._tips:
-            files = [
-                r
-                for r in results
-                if r.ok and r.item is not None and r.item.kind == "file"
-                and r.folder == result.folder
-            ]  # fmt: skip
-            filed = complaint.document(tip, files)
+        section lists the files the same source sent. One message in memory at a time."""
+        for result in results:
+            if result.tip is None or not result.ok:
+                continue
+            message = self.out / result.outputs[0]
             try:
+                filed = complaint.document(
+                    report.with_message(result.tip, message), complaint.files_of(result, results)
+                )
                 for name, text in (
-                    (f"complaint-{tip.item.number}.html", complaint.html(filed)),
-                    (f"complaint-{tip.item.number}.txt", filed.plain()),
+                    (f"complaint-{result.tip.item.number}.html", complaint.html(filed)),
+                    (f"complaint-{result.tip.item.number}.txt", filed.plain()),
                 ):
-                    written = output.write_file(folder, name, text.encode())
+                    written = output.write_file(message.parent, name, text.encode())
                     result.outputs.append(written.relative_to(self.out))
             except OSError as exc:  # the message and its report are kept, complete
                 result.reason, result.detail = write_reason(exc), exc.strerror or str(exc)
                 self.on_failure(result)
-                continue
-            result.documents["complaint"] = filed
 
     def write_index(self, results: Sequence[ItemResult], cleaning: str) -> Path:
         """Write index.html (everything opened and everything that failed) into `out`."""

@@ -9,6 +9,7 @@ or terminal must not run or obey anything in them. Pages load nothing and run no
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,7 @@ from workstation.results import ItemResult
 from workstation.strings import MESSAGES
 
 TITLE = "รายงานเบาะแสการทุจริต / Corruption tip report"
+REPORT_LIMIT = 4 * 1024 * 1024  # bytes of message a printed report holds
 _AS_SENT = "ข้อความข้างต้นคือสิ่งที่ผู้แจ้งส่งมาโดยไม่มีการแก้ไข / Text above is as the source sent it."
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _KIND = {
@@ -91,6 +93,14 @@ class Tip:
     message_file: str
     bundle_name: str
     opened_on: str
+
+
+def with_message(tip: Tip, message_file: Path) -> Tip:
+    """Return `tip` with its message read back from the opened file (None when too long)."""
+    with open(message_file, "rb") as f:
+        start = f.read(REPORT_LIMIT + 1)
+    text = None if len(start) > REPORT_LIMIT else start.decode("utf-8", "replace")
+    return dataclasses.replace(tip, message=text)
 
 
 def about(tip: Tip) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from tests.workstation import bundles
 from tests.workstation.installed import DEBIAN_PYTHON, _missing
 from tests.workstation.support import Desk
 from tests.workstation.test_complaint import FILLED, MESSAGE
-from workstation import fields, keys, task
+from workstation import complaint, fields, keys, task
 from workstation.bundle import Bundle
 from workstation.progress import Progress
 from workstation.strings import Texts
@@ -58,8 +58,11 @@ def _documents(tmp_path: Path, desk: Desk) -> dict[str, object]:
             no_clean=True,
         )
     (result,) = opened.results
-    assert set(result.documents) == {"report", "complaint"}
-    return dict(result.documents)
+    assert result.tip is not None
+    assert result.tip.message is None  # no message is held in memory after opening
+    documents = complaint.layouts(result, tmp_path / "opened", opened.results)
+    assert set(documents) == {"report", "complaint"}
+    return dict(documents)
 
 
 def _print(document: object, tmp_path: Path, name: str) -> list[str]:

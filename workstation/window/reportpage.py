@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workstation import names, task
+from workstation import complaint, names, task
 from workstation.document import Document, text_document
 from workstation.results import ItemResult
 from workstation.window import printing
@@ -92,15 +92,18 @@ class ReportPage:
         if result.ok and not result.risks and readable:
             button = self.t.button("win_read")
             path = readable[-1]  # a message's report-NNNN.txt, or a reply's text
-            button.connect("clicked", lambda _b: self.read(path, result.documents))
+            button.connect("clicked", lambda _b: self.read(path, result))
             box.pack_start(button, False, False, 0)
         return box
 
-    def read(self, relative: Path, documents: dict[str, Document] | None = None) -> str:
+    def read(self, relative: Path, result: ItemResult | None = None) -> str:
         """Show one opened text file (a report, a reply) in the reading pane; Print then
-        prints its report's layouts (`documents`, for a message)."""
+        prints the layouts of the message `result` (made now, from the opened files)."""
         assert self.out is not None  # noqa: S101 (rows exist only once something opened)
         text = (self.out / relative).read_text(encoding="utf-8", errors="replace")
+        documents = {}
+        if result is not None and self.opened is not None:
+            documents = complaint.layouts(result, self.out, self.opened.results)
         self.show_text(text, documents)
         return text
 
