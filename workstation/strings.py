@@ -421,10 +421,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "win_no_report": ("No bundle opened yet.", "ยังไม่ได้เปิดชุดไฟล์ส่งออก"),
     "win_open_index": ("Show everything in the web browser", "ดูทั้งหมดในเว็บเบราว์เซอร์"),
     "win_print": ("Print this report…", "พิมพ์รายงานนี้…"),
-    "win_print_complaint": (
-        "Print as a complaint (commission's form)…",
-        "พิมพ์เป็นหนังสือกล่าวหา (แบบของ ป.ป.ช.)…",
-    ),
+    "win_print_complaint": ("Print as a complaint…", "พิมพ์เป็นหนังสือกล่าวหา…"),
     "win_read": ("Read", "อ่าน"),
     "win_risky": (
         "⚠ possibly dangerous ({detail}): not opened from here",
