@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INSTANCE ?= instance
 # System tools the tests run against for real (installed through apt-get when run as root).
-TEST_TOOLS := age age-keygen vagrant chromium mat2 Xvfb dbus-daemon desktop-file-validate pg_ctlcluster file strace npm \
+TEST_TOOLS := age age-keygen vagrant chromium pdftotext pdfinfo mat2 Xvfb dbus-daemon desktop-file-validate pg_ctlcluster file strace npm \
   tor tor-gencert shellcheck systemd-analyze
-TEST_PACKAGES := age vagrant chromium fonts-thai-tlwg mat2 bubblewrap postgresql file strace npm \
+TEST_PACKAGES := age vagrant chromium poppler-utils fonts-thai-tlwg mat2 bubblewrap postgresql file strace npm \
   xvfb xauth dbus-daemon desktop-file-utils at-spi2-core libatk-adaptor gir1.2-atspi-2.0 python3-gi gir1.2-gtk-3.0 python3-venv \
   tor shellcheck systemd
 # The workstation's window runs under Debian's Python (its python3-gi), as on an officer's machine.

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from crypto import labels
 from crypto.errors import SignatureError
 from crypto.signing import SIGNATURE_SIZE, VerifyKey
-from workstation.errors import WorkstationError
+from workstation.errors import WorkstationError, read_reason
 
 FORMAT = "westrong-drop/bundle/v2"
 MANIFEST = "manifest.json"
@@ -192,7 +192,7 @@ class _StoredEntry:
         try:
             data = self._file.read(size)
         except OSError as exc:
-            raise ItemError("damaged", exc.strerror or str(exc)) from None
+            raise ItemError(read_reason(exc), exc.strerror or str(exc)) from None
         self._left -= len(data)
         return data
 
@@ -202,7 +202,7 @@ class _StoredEntry:
         try:
             line = self._file.readline(limit)
         except OSError as exc:
-            raise ItemError("damaged", exc.strerror or str(exc)) from None
+            raise ItemError(read_reason(exc), exc.strerror or str(exc)) from None
         self._left -= len(line)
         return line
 
@@ -284,7 +284,7 @@ class Bundle:
             try:
                 entry = _StoredEntry(self.path, info)
             except OSError as exc:
-                raise ItemError("damaged", exc.strerror or str(exc)) from None
+                raise ItemError(read_reason(exc), exc.strerror or str(exc)) from None
             try:
                 yield entry
             finally:

@@ -21,6 +21,7 @@ from crypto.keys import Identity
 from crypto.signing import VerifyKey
 from workstation import keys, launcher, names, network, task
 from workstation.bundle import Bundle, BundleError
+from workstation.errors import out_reason
 from workstation.opener import output_in_use
 from workstation.progress import Progress
 from workstation.results import ItemResult
@@ -324,8 +325,8 @@ def open_command(args: argparse.Namespace, console: Console) -> int:
             )
         except FileExistsError:
             raise Stop("out_not_empty", out) from None
-        except OSError as exc:
-            raise Stop("out_failed", exc.strerror or exc) from None
+        except OSError as exc:  # the output folder, index.html: nothing partial is left
+            raise Stop(out_reason(exc), exc.strerror or exc) from None
     for line in opened.lines:
         console.say(line)
     if opened.summary_error:

@@ -8,6 +8,7 @@ Memory stays constant whatever the bundle's size.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,13 +27,13 @@ from crypto.errors import (
     TruncatedError,
 )
 from crypto.keys import Identity
-from workstation import clean, names, output, report, risk
+from workstation import clean, complaint, names, output, report, risk
 from workstation.bundle import Bundle, Item, ItemError, slug
+from workstation.errors import write_reason
 from workstation.progress import Progress
 from workstation.results import ItemResult
 
 FILES_FOLDER = "files"  # source files apart from ours: no upload can pose as a report
-_REPORT_LIMIT = 4 * 1024 * 1024  # bytes of message a printed report holds
 
 
 def crypto_reason(exc: CryptoError) -> str:
@@ -105,6 +106,7 @@ class Opener:
                 results.append(result)
         finally:
             pool.shutdown(cancel_futures=True)  # Ctrl-C waits for one hash at most
+        self._complaints(results)
         results.sort(key=lambda r: r.item.position if r.item else -1)
         return results
 
@@ -131,8 +133,8 @@ class Opener:
             result.reason, result.detail = exc.reason, exc.detail
         except CryptoError as exc:
             result.reason = crypto_reason(exc)
-        except OSError as exc:
-            result.reason, result.detail = "write_failed", exc.strerror or str(exc)
+        except OSError as exc:  # the partial file is already removed (PendingFile)
+            result.reason, result.detail = write_reason(exc), exc.strerror or str(exc)
         # Keep the bar honest when an item stopped early or its plaintext was smaller.
         self.progress(max(0, start + 2 * item.size - self.progress.done))
         return result
@@ -214,7 +216,9 @@ class Opener:
         folder: Path,
         result: ItemResult,
     ) -> None:
-        path, start = self._write(folder, f"message-{item.number}.txt", content, keep=_REPORT_LIMIT)
+        path, start = self._write(
+            folder, f"message-{item.number}.txt", content, keep=report.REPORT_LIMIT
+        )
         result.outputs.append(path.relative_to(self.out))
         result.size = path.stat().st_size
         language = header.get("language")
@@ -223,14 +227,39 @@ class Opener:
             date=result.date,
             language=language if isinstance(language, str) else "",
             fields=header.get("fields"),
-            message=None if len(start) > _REPORT_LIMIT else start.decode("utf-8", "replace"),
+            message=None if len(start) > report.REPORT_LIMIT else start.decode("utf-8", "replace"),
             message_file=path.name,
             bundle_name=self.bundle.path.name,
             opened_on=self.opened_on,
         )
-        for suffix, text in (("html", report.tip_html(tip)), ("txt", report.tip_text(tip))):
-            written = output.write_file(folder, f"report-{item.number}.{suffix}", text.encode())
+        for name, text in (
+            (f"report-{item.number}.html", report.tip_html(tip)),
+            (f"report-{item.number}.txt", report.tip_text(tip)),
+        ):
+            written = output.write_file(folder, name, text.encode())
             result.outputs.append(written.relative_to(self.out))
+        result.tip = dataclasses.replace(tip, message=None)  # the text stays on disk
+
+    def _complaints(self, results: Sequence[ItemResult]) -> None:
+        """Write each message's complaint report, once every item is open: its evidence
+        section lists the files the same source sent. One message in memory at a time."""
+        for result in results:
+            if result.tip is None or not result.ok:
+                continue
+            message = self.out / result.outputs[0]
+            try:
+                filed = complaint.document(
+                    report.with_message(result.tip, message), complaint.files_of(result, results)
+                )
+                for name, text in (
+                    (f"complaint-{result.tip.item.number}.html", complaint.html(filed)),
+                    (f"complaint-{result.tip.item.number}.txt", filed.plain()),
+                ):
+                    written = output.write_file(message.parent, name, text.encode())
+                    result.outputs.append(written.relative_to(self.out))
+            except OSError as exc:  # the message and its report are kept, complete
+                result.reason, result.detail = write_reason(exc), exc.strerror or str(exc)
+                self.on_failure(result)
 
     def write_index(self, results: Sequence[ItemResult], cleaning: str) -> Path:
         """Write index.html (everything opened and everything that failed) into `out`."""

@@ -9,6 +9,7 @@ or terminal must not run or obey anything in them. Pages load nothing and run no
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -18,10 +19,13 @@ from urllib.parse import quote
 
 from workstation import fields
 from workstation.bundle import Item
+from workstation.document import Document, Section
 from workstation.results import ItemResult
 from workstation.strings import MESSAGES
 
 TITLE = "รายงานเบาะแสการทุจริต / Corruption tip report"
+REPORT_LIMIT = 4 * 1024 * 1024  # bytes of message a printed report holds
+_AS_SENT = "ข้อความข้างต้นคือสิ่งที่ผู้แจ้งส่งมาโดยไม่มีการแก้ไข / Text above is as the source sent it."
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _KIND = {
     "message": "ข้อความและข้อมูลที่แจ้ง / Message and details",
@@ -52,18 +56,20 @@ def plain(text: str) -> str:
     return _CONTROLS.sub("\ufffd", text)
 
 
-def _e(text: object) -> str:
+def escape(text: object) -> str:
+    """Return text safe inside HTML (also inside a quoted attribute), controls replaced."""
     return html.escape(plain(str(text)), quote=True)
 
 
-def _page(title: str, body: Iterable[str]) -> str:
+def page(title: str, body: Iterable[str], style: str = _STYLE) -> str:
+    """Return a whole HTML page that loads nothing and runs nothing."""
     return "".join(
         [
             '<!DOCTYPE html>\n<html lang="th">\n<head>\n<meta charset="utf-8">\n',
             '<meta http-equiv="Content-Security-Policy" '
             "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n",
             '<meta name="referrer" content="no-referrer">\n',
-            f"<title>{_e(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n",
+            f"<title>{escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n",
             *body,
             "</body>\n</html>\n",
         ]
@@ -71,7 +77,7 @@ def _page(title: str, body: Iterable[str]) -> str:
 
 
 def _table(rows: Sequence[tuple[str, str]], css: str = "fields") -> str:
-    cells = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>\n" for k, v in rows)
+    cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>\n" for k, v in rows)
     return f'<table class="{css}">\n{cells}</table>\n'
 
 
@@ -89,7 +95,16 @@ class Tip:
     opened_on: str
 
 
-def _about(tip: Tip) -> list[tuple[str, str]]:
+def with_message(tip: Tip, message_file: Path) -> Tip:
+    """Return `tip` with its message read back from the opened file (None when too long)."""
+    with open(message_file, "rb") as f:
+        start = f.read(REPORT_LIMIT + 1)
+    text = None if len(start) > REPORT_LIMIT else start.decode("utf-8", "replace")
+    return dataclasses.replace(tip, message=text)
+
+
+def about(tip: Tip) -> list[tuple[str, str]]:
+    """Return where the tip came from: source, desk, dates, bundle item."""
     return [
         ("ผู้แจ้ง (ชื่อเรียก) / Source (designation)", tip.item.source),
         ("หน่วยงานผู้รับเรื่อง / Desk", tip.item.desk),
@@ -100,7 +115,8 @@ def _about(tip: Tip) -> list[tuple[str, str]]:
     ]
 
 
-def _message_or_pointer(tip: Tip) -> str:
+def message_or_pointer(tip: Tip) -> str:
+    """Return the message, or where to read it when it is too long to print."""
     if tip.message is None:
         return (
             f"(ข้อความยาวเกินกว่าจะพิมพ์ในรายงาน ดูไฟล์ / too long to print here, see) {tip.message_file}"
@@ -111,29 +127,43 @@ def _message_or_pointer(tip: Tip) -> str:
 def tip_text(tip: Tip) -> str:
     """Return the plain-text report of one tip."""
     lines = [TITLE, "=" * 40, ""]
-    for label, value in _about(tip):
+    for label, value in about(tip):
         lines.append(f"{label}: {value}")
     lines += ["", "ข้อมูลที่แจ้ง / Details reported", "-" * 40]
     for label, value in fields.rows(tip.fields):
         lines.append(f"{label}:")
         lines += [f"    {line}" for line in value.splitlines() or [""]]
-    lines += ["", "ข้อความ / Message", "-" * 40, _message_or_pointer(tip), ""]
-    lines.append("ข้อความข้างต้นคือสิ่งที่ผู้แจ้งส่งมาโดยไม่มีการแก้ไข / Text above is as the source sent it.")
+    lines += ["", "ข้อความ / Message", "-" * 40, message_or_pointer(tip), ""]
+    lines.append(_AS_SENT)
     return plain("\n".join(lines)) + "\n"
+
+
+def tip_document(tip: Tip) -> Document:
+    """Return the report of one tip as a document (what the window prints)."""
+    return Document(
+        TITLE,
+        f"ผู้แจ้ง / Source: {tip.item.source} · วันที่ส่ง / Submitted: {fields.date_both_eras(tip.date)}",
+        (
+            Section("", tuple(about(tip))),
+            Section("ข้อมูลที่แจ้ง / Details reported", tuple(fields.rows(tip.fields))),
+            Section("ข้อความ / Message", text=message_or_pointer(tip)),
+        ),
+        _AS_SENT,
+    )
 
 
 def tip_html(tip: Tip) -> str:
     """Return the printable HTML report of one tip."""
-    return _page(
+    return page(
         f"{TITLE}: {tip.item.source}",
         [
-            f"<h1>{_e(TITLE)}</h1>\n",
-            _table(_about(tip)),
+            f"<h1>{escape(TITLE)}</h1>\n",
+            _table(about(tip)),
             "<h2>ข้อมูลที่แจ้ง / Details reported</h2>\n",
             _table(fields.rows(tip.fields)),
             "<h2>ข้อความ / Message</h2>\n",
-            f"<pre>{_e(_message_or_pointer(tip))}</pre>\n",
-            "<p>ข้อความข้างต้นคือสิ่งที่ผู้แจ้งส่งมาโดยไม่มีการแก้ไข / Text above is as the source sent it.</p>\n",
+            f"<pre>{escape(message_or_pointer(tip))}</pre>\n",
+            f"<p>{_AS_SENT}</p>\n",
         ],
     )
 
@@ -144,37 +174,37 @@ def _both(key: str, detail: str = "") -> str:
 
 
 def _link(path: Path, text: str) -> str:
-    return f'<a href="{_e(quote(path.as_posix()))}">{_e(text)}</a>'
+    return f'<a href="{escape(quote(path.as_posix()))}">{escape(text)}</a>'
 
 
 def _item_row(result: ItemResult) -> str:
     item = result.item
     kind = _KIND.get(item.kind, item.kind) if item else ""
     if not result.ok:
-        what = f'<span class="bad">{_e(_both(result.reason, result.detail))}</span>'
+        what = f'<span class="bad">{escape(_both(result.reason, result.detail))}</span>'
         return (
-            f"<tr><td>{_e(item.number if item else '')}</td><td>{_e(kind)}</td>"
+            f"<tr><td>{escape(item.number if item else '')}</td><td>{escape(kind)}</td>"
             f'<td colspan="3">{what}</td></tr>\n'
         )
     links = []
     for path in result.outputs:
         # A risky file is not linked: one click in a browser should never run it.
-        links.append(_e(path.name) if result.risks else _link(path, path.name))
-    notes = [f'<span class="bad">⚠ {_e(_both(r))}</span>' for r in sorted(result.risks)]
+        links.append(escape(path.name) if result.risks else _link(path, path.name))
+    notes = [f'<span class="bad">⚠ {escape(_both(r))}</span>' for r in sorted(result.risks)]
     if result.cleaned is not None:
         # The cleaned copy has the same content type: linked only when the original is.
         cleaned = result.cleaned.name
-        shown = _e(cleaned) if result.risks else _link(result.cleaned, cleaned)
+        shown = escape(cleaned) if result.risks else _link(result.cleaned, cleaned)
         notes.append("ล้างข้อมูลแฝงแล้ว / cleaned: " + shown)
     elif result.clean_problem:
-        notes.append(f"ยังไม่ได้ล้างข้อมูลแฝง / not cleaned: {_e(result.clean_problem)}")
+        notes.append(f"ยังไม่ได้ล้างข้อมูลแฝง / not cleaned: {escape(result.clean_problem)}")
     if result.original_name:
-        notes.append(f"ชื่อเดิม / original name: {_e(result.original_name)}")
+        notes.append(f"ชื่อเดิม / original name: {escape(result.original_name)}")
     if result.content_type:
-        notes.append(f"ประเภทที่แจ้ง / declared type: {_e(result.content_type)}")
+        notes.append(f"ประเภทที่แจ้ง / declared type: {escape(result.content_type)}")
     return (
-        f'<tr><td class="n">{_e(item.number if item else "")}</td><td>{_e(kind)}</td>'
-        f'<td>{"<br>".join(links)}</td><td class="n">{_e(result.date)}</td>'
+        f'<tr><td class="n">{escape(item.number if item else "")}</td><td>{escape(kind)}</td>'
+        f'<td>{"<br>".join(links)}</td><td class="n">{escape(result.date)}</td>'
         f"<td>{result.size:,} B<br>{'<br>'.join(notes)}</td></tr>\n"
     )
 
@@ -190,7 +220,7 @@ def index_html(
     """Return the index page of everything opened (and everything that failed)."""
     failed = [r for r in results if not r.ok]
     body = [
-        f"<h1>{_e(instance or 'WE STRONG Drop')}: {_e(bundle_name)}</h1>\n",
+        f"<h1>{escape(instance or 'WE STRONG Drop')}: {escape(bundle_name)}</h1>\n",
         _table(
             [
                 ("ชุดไฟล์ส่งออก / Bundle", bundle_name),
@@ -206,7 +236,7 @@ def index_html(
     ]
     if failed:
         heading = _both("summary_failed", str(len(failed)))
-        body.append(f'<h2 class="bad">{_e(heading)}</h2>\n')
+        body.append(f'<h2 class="bad">{escape(heading)}</h2>\n')
         body.append(_table([(r.label, _both(r.reason, r.detail)) for r in failed], css="failed"))
     folders: dict[str, list[ItemResult]] = {}
     for result in results:
@@ -215,11 +245,11 @@ def index_html(
     for folder, items in folders.items():
         source = items[0].item.source if items[0].item else folder
         body.append(
-            f"<h2>ผู้แจ้ง / Source: {_e(source)} "
+            f"<h2>ผู้แจ้ง / Source: {escape(source)} "
             f"({_link(Path(folder), folder + '/')})</h2>\n<table>\n"
             "<tr><th>#</th><th>ประเภท / Kind</th><th>ไฟล์ / Files</th>"
             "<th>วันที่ / Date</th><th>รายละเอียด / Details</th></tr>\n"
         )
         body.extend(_item_row(r) for r in items)
         body.append("</table>\n")
-    return _page(f"WE STRONG Drop: {bundle_name}", body)
+    return page(f"WE STRONG Drop: {bundle_name}", body)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workstation.bundle import Item
+
+if TYPE_CHECKING:  # report imports this module
+    from workstation.report import Tip
 
 
 @dataclass
@@ -24,6 +28,9 @@ class ItemResult:
     risks: set[str] = field(default_factory=set)
     cleaned: Path | None = None  # relative to the output folder
     clean_problem: str = ""
+    # A message's header fields, without its text (read back from outputs[0] when a layout
+    # is printed: a bundle's messages are never all held in memory).
+    tip: Tip | None = None
 
     @property
     def ok(self) -> bool:

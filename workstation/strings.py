@@ -155,6 +155,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "could not be written to the output folder ({detail})",
         "ไม่สามารถบันทึกลงในโฟลเดอร์ผลลัพธ์ได้ ({detail})",
     ),
+    "disk_full": (
+        "not saved: the disk is full ({detail}); nothing half-written was kept. Free some "
+        "space, then open the bundle again into a new folder",
+        "ไม่ได้บันทึก: พื้นที่ดิสก์เต็ม ({detail}) ไม่มีไฟล์ครึ่ง ๆ กลาง ๆ ค้างอยู่ "
+        "ให้ลบไฟล์ที่ไม่ใช้ออกก่อน แล้วเปิดชุดไฟล์ส่งออกอีกครั้งลงในโฟลเดอร์ใหม่",
+    ),
+    "bundle_gone": (
+        "not opened: the bundle could no longer be read — was the USB stick removed? ({detail}); "
+        "nothing half-written was kept. Plug the stick in again, then open the bundle again "
+        "into a new folder",
+        "ไม่ได้เปิด: อ่านชุดไฟล์ส่งออกต่อไม่ได้ — USB ถูกถอดออกหรือไม่ ({detail}) "
+        "ไม่มีไฟล์ครึ่ง ๆ กลาง ๆ ค้างอยู่ ให้เสียบ USB อีกครั้ง แล้วเปิดชุดไฟล์ส่งออกใหม่ลงในโฟลเดอร์ใหม่",
+    ),
     # Key files and passphrases
     "key_missing": (
         "The key file cannot be read: {detail}",
@@ -241,6 +254,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "out_failed": (
         "The output folder cannot be created: {detail}",
         "ไม่สามารถสร้างโฟลเดอร์ผลลัพธ์ได้: {detail}",
+    ),
+    "out_disk_full": (
+        "The disk is full ({detail}): opening stopped and nothing half-written was kept. "
+        "Free some space, then open the bundle again into a new folder.",
+        "พื้นที่ดิสก์เต็ม ({detail}) จึงหยุดเปิด และไม่มีไฟล์ครึ่ง ๆ กลาง ๆ ค้างอยู่ "
+        "ให้ลบไฟล์ที่ไม่ใช้ออกก่อน แล้วเปิดชุดไฟล์ส่งออกอีกครั้งลงในโฟลเดอร์ใหม่",
     ),
     "bundle_missing": (
         "The bundle cannot be read: {detail}",
@@ -402,6 +421,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "win_no_report": ("No bundle opened yet.", "ยังไม่ได้เปิดชุดไฟล์ส่งออก"),
     "win_open_index": ("Show everything in the web browser", "ดูทั้งหมดในเว็บเบราว์เซอร์"),
     "win_print": ("Print this report…", "พิมพ์รายงานนี้…"),
+    "win_print_complaint": ("Print as a complaint…", "พิมพ์เป็นหนังสือกล่าวหา…"),
     "win_read": ("Read", "อ่าน"),
     "win_risky": (
         "⚠ possibly dangerous ({detail}): not opened from here",

@@ -15,6 +15,7 @@ from crypto.signing import VerifyKey
 from workstation import summary
 from workstation.bundle import Bundle, ItemError
 from workstation.clean import find_mat2
+from workstation.errors import read_reason
 from workstation.opener import Opener, prepare_output
 from workstation.progress import Progress
 from workstation.results import ItemResult
@@ -51,7 +52,7 @@ def verify_items(bundle: Bundle, progress: Progress, server_key: VerifyKey) -> l
         except ItemError as exc:
             result.reason, result.detail = exc.reason, exc.detail
         except OSError as exc:
-            result.reason, result.detail = "damaged", exc.strerror or str(exc)
+            result.reason, result.detail = read_reason(exc), exc.strerror or str(exc)
         results.append(result)
     return results
 

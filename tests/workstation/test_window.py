@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from crypto.keys import Recipient
+from tests.tools import require_tool
 from tests.workstation import bundles, desktop
 from tests.workstation.support import files_under, partials_under
 from workstation import keys
@@ -134,6 +135,7 @@ def test_open_damaged_wrong_passphrase_then_open_and_print(
     seen = drive(installed_python, tmp_path, shots, scenario="open", language="en",
                  key=str(key), bundle=str(bundle), damaged=str(damaged), out=str(out),
                  passphrase=PASSPHRASE, pdf=str(tmp_path / "report.pdf"),
+                 complaint_pdf=str(tmp_path / "complaint.pdf"),
                  online=["eth9"])  # fmt: skip
     damaged_text = on_screen(seen, "open-damaged")
     assert "The bundle is damaged or incomplete: 1 items are not intact" in damaged_text
@@ -154,9 +156,24 @@ def test_open_damaged_wrong_passphrase_then_open_and_print(
     assert "summary.txt" in opened
     assert "พบการฮั้วประมูลโครงการก่อสร้างถนน" in seen["report_text"]
     assert "พบการฮั้วประมูลโครงการก่อสร้างถนน" in on_screen(seen, "report-read")
-    pdf = (tmp_path / "report.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF")
-    assert len(pdf) > 2000
+    # Print prints the report's layout (decision 086), and the complaint layout once a
+    # message's report is read.
+    assert seen["complaint_before_read"] is False
+    assert seen["complaint_after_read"] is True
+    printed = _pdf_text(tmp_path / "report.pdf")
+    assert "Details reported" in printed
+    assert "Corruption tip report" in printed
+    complaint = _pdf_text(tmp_path / "complaint.pdf")
+    assert "Case: brave otter" in complaint
+    assert "The accused" in complaint
+    assert "not given" in complaint
+
+
+def _pdf_text(pdf: Path) -> str:
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pdftotext = require_tool("pdftotext")
+    done = subprocess.run([pdftotext, pdf, "-"], capture_output=True, text=True, check=True)
+    return done.stdout
 
 
 def test_cancel_leaves_nothing_behind(installed_python: Path, tmp_path: Path, shots: Path) -> None:

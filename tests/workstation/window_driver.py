@@ -124,10 +124,17 @@ def open_bundles(d: Driver) -> None:
     d.wait(lambda: report.opened is not None, "the opened bundle")
     d.look("report-summary")
     assert report.opened is not None
-    message = next(r for r in report.opened.results if r.item and r.item.kind == "message")
-    d.seen["report_text"] = report.read(next(p for p in message.outputs if p.suffix == ".txt"))
+    index = next(
+        i for i, r in enumerate(report.opened.results) if r.item and r.item.kind == "message"
+    )
+    d.seen["complaint_before_read"] = report.complaint_button.get_sensitive()
+    row = report.items.get_children()[index].get_child()
+    next(w for w in row.get_children() if isinstance(w, Gtk.Button)).clicked()  # Read
+    d.seen["report_text"] = report.shown_text
+    d.seen["complaint_after_read"] = report.complaint_button.get_sensitive()
     d.look("report-read")
-    report.export_pdf(Path(d.plan["pdf"]))
+    report.export_pdf(Path(d.plan["pdf"]))  # what Print and the print dialog send
+    report.export_pdf(Path(d.plan["complaint_pdf"]), "complaint")
     d.seen["risky_rows"] = sorted(
         str(r.outputs[0]) for r in report.opened.results if r.ok and r.risks
     )

@@ -7,9 +7,6 @@ task.open_bundle): the window only chooses the files, shows progress and relays 
 from __future__ import annotations
 
 import bisect
-import contextlib
-import io
-import shutil
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -18,35 +15,16 @@ from typing import Any
 
 from crypto.fingerprint import signing_fingerprint
 from workstation import keys, task
-from workstation.bundle import Bundle, BundleError
 from workstation.errors import WorkstationError
 from workstation.opener import output_in_use
-from workstation.progress import Progress
 from workstation.results import ItemResult
 from workstation.window import media
+from workstation.window.opening import Cancelled, WindowProgress, open_bundle, run_open
 from workstation.window.texts import Translated
 from workstation.window.toolkit import GLib, Gtk, in_background
 
 _REFRESH_MS = 100
 _REFUSED = frozenset({"unsigned", "bad_signature", "not_pinned", "pin_bad"})
-
-
-class Cancelled(BaseException):
-    """The officer pressed Cancel. A BaseException, so no item-level handler swallows it."""
-
-
-class WindowProgress(Progress):
-    """Count bytes for the window's bars; raise Cancelled at the next chunk once asked to."""
-
-    def __init__(self, total: int, cancel: threading.Event) -> None:
-        super().__init__(total, io.StringIO(), enabled=False)
-        self.cancel = cancel
-
-    def __call__(self, count: int) -> None:
-        """Add `count` processed bytes, or stop the task if Cancel was pressed."""
-        if self.cancel.is_set():
-            raise Cancelled
-        self.done += count
 
 
 class OpenPage:
@@ -161,7 +139,7 @@ class OpenPage:
 
         def check() -> list[ItemResult]:
             pinned = keys.read_pin(server_key)
-            with _bundle(path) as bundle:
+            with open_bundle(path) as bundle:
                 assert self.progress is not None  # noqa: S101 (set by _begin above)
                 self.progress.total = max(task.progress_total(bundle, 1), 1)
                 self.signed_by = signing_fingerprint(pinned)
@@ -215,38 +193,21 @@ class OpenPage:
             return
         self.message.set_visible(False)
         self.failures.set_visible(False)
-        existed = out.exists()
         self._begin(2)
-
+        progress = self.progress
+        assert progress is not None  # noqa: S101 (set by _begin above)
         server_key = self.pinned_path()
 
         def work() -> task.Opened:
-            pinned = keys.read_pin(server_key)
-            identities = keys.read_key_file(key_path, lambda: passphrase)
-            with _bundle(bundle_path) as bundle:
-                assert self.progress is not None  # noqa: S101 (set by _begin above)
-                self.progress.total = max(task.progress_total(bundle, 2), 1)
-                sizes = [2 * item.size for item in bundle.items]
-                self._starts = [sum(sizes[:i]) for i in range(len(sizes) + 1)]
-                try:
-                    return task.open_bundle(
-                        bundle,
-                        identities,
-                        out,
-                        self.progress,
-                        lambda _r: None,
-                        self.t.texts,
-                        pinned,
-                    )
-                except Cancelled:
-                    _remove_output(out, existed)
-                    raise
-                except FileExistsError:
-                    raise WorkstationError("out_not_empty", str(out)) from None
-                except OSError as exc:
-                    raise WorkstationError("out_failed", exc.strerror or str(exc)) from None
+            return run_open(
+                bundle_path, key_path, passphrase, server_key, out, progress, self.t.texts,
+                self._set_starts,
+            )  # fmt: skip
 
         in_background(work, self._opened, self._failed)
+
+    def _set_starts(self, starts: list[int]) -> None:
+        self._starts = starts
 
     def _begin(self, passes: int) -> None:
         self.cancel.clear()
@@ -305,26 +266,3 @@ class OpenPage:
                 self.passphrase.grab_focus()
         else:
             self.say("write_failed", detail=exc)
-
-
-def _bundle(path: Path) -> Bundle:
-    """Open a bundle; a missing or unreadable file (a removed USB stick) is a BundleError."""
-    try:
-        return Bundle(path)
-    except OSError as exc:
-        raise BundleError("bundle_missing", exc.strerror or str(exc)) from None
-
-
-def _remove_output(out: Path, existed: bool) -> None:
-    """Remove what a cancelled task wrote: the folder was new or empty, so all of it is ours."""
-    if not out.is_dir():
-        return
-    if not existed:
-        shutil.rmtree(out, ignore_errors=True)
-        return
-    for child in out.iterdir():
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                child.unlink()

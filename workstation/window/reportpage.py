@@ -8,12 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workstation import names, task
+from workstation import complaint, names, task
+from workstation.document import Document, text_document
 from workstation.results import ItemResult
+from workstation.window import printing
 from workstation.window.texts import Translated
-from workstation.window.toolkit import Gio, Gtk, Pango, PangoCairo
-
-_PRINT_FONT = "Sans 11"
+from workstation.window.toolkit import Gio, Gtk
 
 
 class ReportPage:
@@ -24,6 +24,7 @@ class ReportPage:
         self.opened: task.Opened | None = None
         self.out: Path | None = None
         self.shown_text = ""
+        self.documents: dict[str, Document] = {}  # the layouts of the report being read
         box = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=10, margin=20)
         self.widget = box
         self.empty = t.label("win_no_report")
@@ -33,8 +34,11 @@ class ReportPage:
         self.index_button.connect("clicked", lambda _b: self.open_index())
         self.print_button = t.button("win_print")
         self.print_button.connect("clicked", lambda _b: self.print_report())
+        self.complaint_button = t.button("win_print_complaint")
+        self.complaint_button.connect("clicked", lambda _b: self.print_report("complaint"))
         buttons.pack_start(self.index_button, False, False, 0)
         buttons.pack_start(self.print_button, False, False, 0)
+        buttons.pack_start(self.complaint_button, False, False, 0)
         box.pack_start(buttons, False, False, 0)
         panes = Gtk.Paned(orientation=Gtk.Orientation.HORIZONTAL)
         self.items = Gtk.ListBox()
@@ -57,6 +61,7 @@ class ReportPage:
         self.empty.set_visible(self.opened is None)
         self.index_button.set_sensitive(self.opened is not None)
         self.print_button.set_sensitive(self.opened is not None)
+        self.complaint_button.set_sensitive("complaint" in self.documents)
 
     def show_opened(self, opened: task.Opened) -> None:
         """List every item of an opened bundle and show the summary."""
@@ -81,76 +86,50 @@ class ReportPage:
         elif result.risks:
             why = ", ".join(self.t(k) for k in sorted(result.risks))
             box.pack_start(self.t.label("win_risky", css="problem", detail=why), False, False, 0)
-        readable = [p for p in result.outputs if p.suffix == ".txt"]
+        readable = [
+            p for p in result.outputs if p.suffix == ".txt" and not p.name.startswith("complaint-")
+        ]
         if result.ok and not result.risks and readable:
             button = self.t.button("win_read")
             path = readable[-1]  # a message's report-NNNN.txt, or a reply's text
-            button.connect("clicked", lambda _b: self.read(path))
+            button.connect("clicked", lambda _b: self.read(path, result))
             box.pack_start(button, False, False, 0)
         return box
 
-    def read(self, relative: Path) -> str:
-        """Show one opened text file (a report, a reply) in the reading pane."""
+    def read(self, relative: Path, result: ItemResult | None = None) -> str:
+        """Show one opened text file (a report, a reply) in the reading pane; Print then
+        prints the layouts of the message `result` (made now, from the opened files)."""
         assert self.out is not None  # noqa: S101 (rows exist only once something opened)
         text = (self.out / relative).read_text(encoding="utf-8", errors="replace")
-        self.show_text(text)
+        documents = {}
+        if result is not None and self.opened is not None:
+            documents = complaint.layouts(result, self.out, self.opened.results)
+        self.show_text(text, documents)
         return text
 
-    def show_text(self, text: str) -> None:
-        """Put text in the reading pane; it is also what Print prints."""
+    def show_text(self, text: str, documents: dict[str, Document] | None = None) -> None:
+        """Put text in the reading pane; without `documents`, it is what Print prints."""
         self.shown_text = text
+        self.documents = documents or {}
         self.view.get_buffer().set_text(text)
+        self.complaint_button.set_sensitive("complaint" in self.documents)
 
     def open_index(self) -> None:
         """Open index.html in the system's web browser (a local file: nothing goes online)."""
         if self.opened is not None:
             Gio.AppInfo.launch_default_for_uri(self.opened.index.as_uri(), None)
 
-    def print_operation(self) -> Any:
-        """Return a print operation for the text in the reading pane, laid out by Pango."""
-        operation = Gtk.PrintOperation()
-        operation.set_job_name("WE STRONG Drop")
-        state: dict[str, Any] = {}
+    def printable(self, layout: str = "report") -> Document:
+        """Return what Print prints: the report (or complaint report) of the item being read,
+        else the text in the reading pane (the summary, a reply)."""
+        if layout in self.documents:
+            return self.documents[layout]
+        return text_document("WE STRONG Drop", self.shown_text)
 
-        def begin(op: Any, context: Any) -> None:
-            layout = context.create_pango_layout()
-            layout.set_font_description(Pango.FontDescription.from_string(_PRINT_FONT))
-            layout.set_width(int(context.get_width() * Pango.SCALE))
-            layout.set_wrap(Pango.WrapMode.WORD_CHAR)
-            layout.set_text(self.shown_text, -1)
-            page_height = context.get_height() * Pango.SCALE
-            pages: list[list[Any]] = [[]]
-            used = 0
-            iterator = layout.get_iter()
-            while True:
-                line = iterator.get_line_readonly()
-                top, bottom = iterator.get_line_yrange()
-                if used and bottom - used > page_height:
-                    pages.append([])
-                    used = top
-                pages[-1].append((line, iterator.get_baseline() - used))
-                if not iterator.next_line():
-                    break
-            state["pages"] = pages
-            op.set_n_pages(len(pages))
+    def print_report(self, layout: str = "report") -> None:
+        """Print the report's layout through the system's print dialog (a USB printer)."""
+        printing.print_dialog(self.printable(layout), self.widget.get_toplevel())
 
-        def draw(_op: Any, context: Any, number: int) -> None:
-            cairo = context.get_cairo_context()
-            for line, baseline in state["pages"][number]:
-                cairo.move_to(0, baseline / Pango.SCALE)
-                PangoCairo.show_layout_line(cairo, line)
-
-        operation.connect("begin-print", begin)
-        operation.connect("draw-page", draw)
-        return operation
-
-    def print_report(self) -> None:
-        """Print the reading pane through the system's print dialog (a USB printer)."""
-        operation = self.print_operation()
-        operation.run(Gtk.PrintOperationAction.PRINT_DIALOG, self.widget.get_toplevel())
-
-    def export_pdf(self, path: Path) -> None:
-        """Print the reading pane to a PDF file, without a dialog (what Print would send)."""
-        operation = self.print_operation()
-        operation.set_export_filename(str(path))
-        operation.run(Gtk.PrintOperationAction.EXPORT, None)
+    def export_pdf(self, path: Path, layout: str = "report") -> None:
+        """Print to a PDF file, without a dialog (what Print would send)."""
+        printing.export_pdf(self.printable(layout), path)
