@@ -93,3 +93,16 @@ def test_concurrency_bound_refuses_when_slots_are_held() -> None:
 
 
 KNOWN_LOOKUP_ID = "cc114a033be8132ba7e4bdfc37b13f1cd3d42d65bbc3705ca2c615142527aae1"
+
+
+# Seven words of the Thai list of 2025 that decision 090 removed (variants, a tone twin, a
+# city). Sources who hold such a codename must keep their identity: the derivation never
+# consults the wordlist, and this answer was computed before the list changed.
+OLD_LIST_CODENAME = "ร็อค ลิฟท์ วีดีโอ คฑา เกมส์ ป้า ลอนดอน"
+OLD_LIST_LOOKUP_ID = "8dcc12cd3efddd883ee07687a33ff25d139e3edf0e163687515a61a2b8608a8f"
+
+
+def test_a_codename_from_the_old_thai_list_keeps_its_identity() -> None:
+    assert derive(OLD_LIST_CODENAME, PEPPER, TEST_PARAMS).lookup_id == OLD_LIST_LOOKUP_ID
+    typed = OLD_LIST_CODENAME.replace(" ", "")  # Thai is typed without spaces
+    assert derive(typed, PEPPER, TEST_PARAMS).lookup_id == OLD_LIST_LOOKUP_ID

@@ -9,13 +9,16 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import MetaData, func, select, update
 
+from crypto.codename import Language, wordlist
+from source_interface.auth import codename_proof
 from store.models import Source, SourceSession
 from tests.factories import Instance, csrf, engine_for, new_source
 
 
 @pytest.mark.parametrize(
     ("words", "pattern"),
-    [("en", r"^[a-z-]+( [a-z-]+){6}$"), ("th", r"^[\u0e01-\u0e4e]+( [\u0e01-\u0e4e]+){6}$")],
+    # Seven EFF words, eight Thai words (decision 091).
+    [("en", r"^[a-z-]+( [a-z-]+){6}$"), ("th", r"^[\u0e01-\u0e4e]+( [\u0e01-\u0e4e]+){7}$")],
 )
 def test_generate_shows_a_codename_in_the_chosen_words(
     client: FlaskClient, words: str, pattern: str
@@ -90,6 +93,24 @@ def test_login_with_respaced_codename(client: FlaskClient) -> None:
     token = csrf(client.get("/login").get_data(as_text=True))
     typed = "  " + codename.upper().replace(" ", "   ") + " "
     response = client.post("/login", data={"csrf_token": token, "codename": typed})
+    assert response.status_code == 303
+    assert client.get("/lookup").status_code == 200
+
+
+def test_a_seven_word_codename_from_the_old_thai_list_still_signs_in(
+    client: FlaskClient, instance: Instance
+) -> None:
+    # Created as /create accepted it before decision 090 (the server's proof over a codename
+    # it generated), from words the new list no longer has; it must still open the account.
+    old = "ร็อค ลิฟท์ วีดีโอ คฑา เกมส์ ป้า ลอนดอน"
+    assert not set(old.split()) & set(wordlist(Language.TH).words)
+    token = csrf(client.get("/generate").get_data(as_text=True))
+    proof = codename_proof(instance.config.source.secret_key, old)
+    response = client.post("/create", data={"csrf_token": token, "codename": old, "proof": proof})
+    assert response.status_code == 303
+    client.delete_cookie("sid")
+    token = csrf(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"csrf_token": token, "codename": old.replace(" ", "")})
     assert response.status_code == 303
     assert client.get("/lookup").status_code == 200
 
