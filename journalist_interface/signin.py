@@ -83,7 +83,10 @@ def normal_username(typed: str) -> str:
     unknown names counted raw, failures spread over "u", "u ", "u  " would lock a real account
     and never an unknown one, which tells a guesser which names exist.
     """
-    return unicodedata.normalize("NFC", typed).strip()
+    # Control characters can be in no username; dropped here, a NUL never reaches
+    # PostgreSQL (which refuses it in text: a 500 before).
+    kept = "".join(c for c in typed if unicodedata.category(c) != "Cc")
+    return unicodedata.normalize("NFC", kept).strip()
 
 
 def totp_counter(secret: str, code: str, now: dt.datetime, last: int | None) -> int | None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, g, render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
@@ -32,6 +32,7 @@ def init_db(app: Flask, database_url: str, works_deletions: bool = False) -> Non
     app.after_request(_commit)
     app.teardown_request(_close)
     app.register_error_handler(IntegrityError, _conflict)
+    app.register_error_handler(DataError, _bad_value)
 
 
 def sessions(app: Flask | None = None) -> sessionmaker[Session]:
@@ -49,14 +50,27 @@ def db() -> Session:
 
 
 def mark_failed() -> None:
-    """Make this request roll back instead of committing (error handlers call it)."""
+    """Make this request roll back instead of committing (error handlers call it). The
+    rollback happens now, so the error page itself can still read (its settings, its
+    branding) after a failed flush."""
     g.westrong_failed = True
+    session: Session | None = g.get("db")
+    if session is not None:
+        session.rollback()
 
 
 def _conflict(_error: IntegrityError) -> ResponseReturnValue:
     mark_failed()
     log.warning("refused a change that clashes with stored data (IntegrityError)")
     return render_template("error.html", code=409), 409
+
+
+def _bad_value(_error: DataError) -> ResponseReturnValue:
+    # A value the database cannot hold (e.g. a NUL in text on PostgreSQL) that no form
+    # check caught: the request is refused, not answered with a 500.
+    mark_failed()
+    log.warning("refused a value the database cannot store (DataError)")
+    return render_template("error.html", code=400), 400
 
 
 def _commit(response: Response) -> Response:

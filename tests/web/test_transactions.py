@@ -18,11 +18,19 @@ from webcommon.db import db
 def app(config: InstanceConfigs, monkeypatch: pytest.MonkeyPatch) -> Flask:
     # The reviewer app: its database role may write settings (the source role may not).
     app = journalist_interface.create_app(config.reviewer)
-    monkeypatch.setattr(journalist_interface.app, "PUBLIC_ENDPOINTS", {"write", "write_then_fail"})
+    monkeypatch.setattr(
+        journalist_interface.app, "PUBLIC_ENDPOINTS", {"write", "write_then_fail", "write_nul"}
+    )
 
     @app.get("/write/<key>")
     def write(key: str) -> str:
         db().add(Setting(key=key, value="1"))
+        return "ok"
+
+    @app.get("/write-nul")
+    def write_nul() -> str:
+        db().add(Setting(key="nul", value="a\x00b"))
+        db().flush()
         return "ok"
 
     @app.get("/write-then-fail/<how>")
@@ -68,3 +76,11 @@ def test_a_clash_at_commit_is_one_409_page(app: Flask, config: InstanceConfigs) 
     assert "IntegrityError" not in page
     with config.session() as s:
         assert s.scalar(select(func.count()).select_from(Setting)) == 1
+
+
+def test_a_value_the_database_cannot_hold_is_a_400(
+    app: Flask, config: InstanceConfigs, engine_kind: str
+) -> None:
+    response = app.test_client().get("/write-nul")  # PostgreSQL refuses NUL in text
+    assert response.status_code == (400 if engine_kind == "postgresql" else 200)
+    assert "Traceback" not in response.get_data(as_text=True)
