@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from store.db import alembic_config, make_engine
-from store.models import AuditEvent
+from store.models import AUDIT_GENESIS, AuditEvent
 
 
 def test_0012_makes_every_member_an_officer_and_keeps_the_chain(tmp_path: Path) -> None:
@@ -36,7 +36,7 @@ def test_0012_makes_every_member_an_officer_and_keeps_the_chain(tmp_path: Path) 
         old, new = s.query(AuditEvent).order_by(AuditEvent.id).all()
         assert (old.desk_id, new.desk_id) == (None, 1)
         # the row without a desk hashes exactly as the format did before 0012
-        before = [audit.FORMAT, audit.AUDIT_GENESIS, audit._moment(old.at), None, None,
+        before = [audit.FORMAT, AUDIT_GENESIS, audit._moment(old.at), None, None,
                   "desk_saved", None, "nacc"]  # fmt: skip
         canonical = json.dumps(before, ensure_ascii=False, separators=(",", ":"))
         assert old.row_hash == hashlib.sha256(canonical.encode()).hexdigest()
