@@ -171,6 +171,15 @@ WORKS_CASES = {"admin", "somchai", "sup-nacc"}
 ASSIGNS = {"sup-nacc"}  # nacc has a supervisor now: officers no longer assign
 SEES_METRICS = {"admin", "somchai", "sup-nacc", "aud-nacc"}
 READS_AUDIT = {"sup-nacc", "aud-nacc"}
+# Every case route; the two deletions last (CASE_POSTS ends with them).
+ROLE_POSTS = [
+    *CASE_POSTS[:-2],
+    ("/cases/{case}/hold", {"reason": "court order"}),
+    ("/cases/{case}/release", {}),
+    ("/cases/{case}/approval/approve", {}),  # nothing waits: refused, back to the case
+    ("/cases/{case}/approval/return", {}),
+    *CASE_POSTS[-2:],
+]
 EVERYONE = ["admin", "somchai", "sup-nacc", "aud-nacc", "malee", "sup-uni", "aud-uni", None]
 
 
@@ -204,12 +213,12 @@ def test_every_route_by_role_and_desk(role_world: World, who: str | None) -> Non
     for path in CASE_GETS:
         with client.get(path.format(case=case, item=item)) as response:
             seen[path] = response.status_code
-    for path, data in CASE_POSTS:
+    for path, data in ROLE_POSTS:
         url = path.format(case=case, item=item)
         with client.post(url, data={"csrf_token": token, **data}) as response:
             response.get_data()
             seen[path] = response.status_code
-    desk_paths = [*METRICS_GETS, "/desks/{desk}/audit"]
+    desk_paths = [*METRICS_GETS, "/desks/{desk}/audit", *ADMIN_GETS]
     desk_seen = {p: client.get(p.format(desk=nacc)).status_code for p in desk_paths}
     if who is None:
         assert all(status in {303, 400} for status in [*seen.values(), *desk_seen.values()])
@@ -220,6 +229,8 @@ def test_every_route_by_role_and_desk(role_world: World, who: str | None) -> Non
         assert desk_seen[path] == (200 if who in SEES_METRICS else 404), (who, path)
     audit = desk_seen["/desks/{desk}/audit"]
     assert audit == (200 if who in READS_AUDIT else 404), who
+    for path in ADMIN_GETS:  # admin stays instance-wide, whatever the desk role
+        assert desk_seen[path] == (200 if who == "admin" else 403), (who, path)
 
 
 @pytest.mark.parametrize("who", ["aud-nacc", "sup-uni"])
