@@ -201,3 +201,29 @@ def test_a_replayed_code_does_not_reauthenticate(world: World) -> None:
     uni = _desk_id(world, "uni")
     form = {"username": "mole", f"desk-{uni}": "1"}
     assert _post(admin, "/admin/reviewers", **form, **_reauth(world, "admin", 0)) == 401
+
+
+def test_the_api_shows_an_officers_proposal(
+    world: World,
+) -> None:
+    """Through the API an officer's conclusion is a proposal too; the JSON says so."""
+    client = world.reviewer_app.test_client()
+    person = world.people["somchai"]
+    body = {"username": "somchai", "passphrase": person.passphrase}
+    token = client.post("/api/v1/token", json={**body, "token": totp_now(person.totp_secret)})
+    headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+    url = f"/api/v1/cases/{world.cases['nacc']}/status"
+    for status in ("acknowledged", "triage"):
+        assert client.put(url, json={"status": status}, headers=headers).status_code == 200
+    response = client.put(
+        url, json={"status": "concluded", "conclusion": "substantiated"}, headers=headers
+    )
+    assert response.status_code == 200
+    shown = response.get_json()
+    assert (shown["status"], shown["proposed_status"], shown["approved_by"]) == (
+        "triage",
+        "concluded",
+        None,
+    )
+    again = client.put(url, json={"status": "assessment"}, headers=headers)
+    assert again.status_code == 409  # waiting for the supervisor
