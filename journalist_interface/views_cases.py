@@ -63,6 +63,7 @@ def inbox() -> ResponseReturnValue:
         unassigned=assignee == "none",
         overdue=request.args.get("overdue") == "1",
         starred=request.args.get("starred") == "1",
+        awaiting_approval=request.args.get("awaiting") == "1",
         sort=request.args.get("sort", "activity"),
     )
     page = inbox_query(db(), f, _today(), page=page_arg())

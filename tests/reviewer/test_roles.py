@@ -69,6 +69,9 @@ def test_an_officers_conclusion_waits_for_a_supervisor(world: World) -> None:
     assert _post(officer, url, status="assessment") == 303
     assert _case(world).status is CaseStatus.TRIAGE
     assert "/approval/approve" in boss.get(f"/cases/{case}").get_data(as_text=True)
+    waiting = boss.get("/?awaiting=1").get_data(as_text=True)
+    assert f"/cases/{case}" in waiting
+    assert f"/cases/{world.cases['uni']}" not in waiting
     assert _post(boss, f"/cases/{case}/approval/approve") == 303
     found = _case(world)
     assert found.status is CaseStatus.CONCLUDED
