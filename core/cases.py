@@ -79,14 +79,15 @@ def change_status(
         record(session, actor, Action.CLOSURE_PROPOSED, case, _proposal(case))
         return False
     old = workflow.move(case, new, today, conclusion, external_reference)
-    detail = f"{old} -> {new}"
+    # The status row keeps its "old -> new" shape (migration 0010 reads it); who approved
+    # goes in a row of its own.
+    record(session, actor, Action.STATUS, case, f"{old} -> {new}")
+    case.approved_by = None
     if new in workflow.APPROVED_MOVES:
         supervisor = memberships.role_at(actor, case.desk_id) is memberships.R.SUPERVISOR
         case.approved_by = actor.username if supervisor else None
-        detail += "; by a supervisor" if supervisor else "; the desk has no supervisor"
-    else:
-        case.approved_by = None
-    record(session, actor, Action.STATUS, case, detail)
+        why = "by a supervisor" if supervisor else "not needed: the desk has no supervisor"
+        record(session, actor, Action.CLOSURE_APPROVED, case, f"{old} -> {new}; {why}")
     return True
 
 
@@ -108,7 +109,7 @@ def approve(session: Session, case: Case, actor: Reviewer, today: dt.date) -> No
     _clear_proposal(case)
     case.approved_by = actor.username
     record(session, actor, Action.CLOSURE_APPROVED, case, detail)
-    record(session, actor, Action.STATUS, case, f"{old} -> {new}; approved")
+    record(session, actor, Action.STATUS, case, f"{old} -> {new}")
 
 
 def send_back(session: Session, case: Case, actor: Reviewer) -> None:
