@@ -227,8 +227,9 @@ def test_account_commands_end_sessions_and_audit(
         with pytest.raises(NotFound):
             by_username(session, "nok")
         actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    assert actions[-6:] == [
+    assert actions[-7:] == [
         "reviewer_added",
+        "membership_changed",  # their desk and role (decision 075)
         "reviewer_reset-2fa",
         "reviewer_reset-passphrase",
         "reviewer_disable",
