@@ -34,6 +34,7 @@ from core import (
     deletion,
     desks,
     integrity,
+    memberships,
     restore,
     retention,
     sources,
@@ -49,6 +50,7 @@ from crypto.keys import Identity, Recipient, parse_identity_file
 from store import roles
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
+from store.models import DeskRole
 
 DEV_DESK = ("dev-desk", "หน่วยงานผู้รับเรื่องทดสอบ (พัฒนา)", "Development desk")
 DEV_INSTANCE = Path("instance")
@@ -202,7 +204,11 @@ def add_desk(slug: str, name_th: str, name_en: str, recipients: Sequence[str]) -
 @click.argument("username")
 @click.option("--admin", is_flag=True, help="Make the reviewer an instance admin.")
 @click.option(
-    "--desk", "desk_slugs", multiple=True, help="A desk the reviewer works for; repeatable."
+    "--desk",
+    "desk_slugs",
+    multiple=True,
+    help="A desk the reviewer works for, as SLUG or SLUG:ROLE (officer, supervisor or "
+    "auditor; officer by default); repeatable.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the credentials as JSON.")
 def add_reviewer(username: str, admin: bool, desk_slugs: Sequence[str], as_json: bool) -> None:
@@ -218,14 +224,37 @@ def _add_reviewer(
     session: Session, config: CliConfig, username: str, admin: bool, desk_slugs: Sequence[str]
 ) -> accounts.Credentials:
     all_desks = desks.listed(session)
+    roles: dict[int, DeskRole] = {}
     if not desk_slugs and len(all_desks) == 1:
         chosen = all_desks  # a development instance has one desk
     else:
-        chosen = [desks.by_slug(session, slug) for slug in desk_slugs]
+        chosen = []
+        for value in desk_slugs:
+            slug, _sep, role = value.partition(":")
+            desk = desks.by_slug(session, slug)
+            chosen.append(desk)
+            roles[desk.id] = memberships.parse_role(role or DeskRole.OFFICER)
     if not chosen:
         raise CommandError("name at least one --desk (see list-desks)")
     public = _totp_public_key(config)
-    return accounts.add(session, _hasher(config), None, username, admin, chosen, public)
+    return accounts.add(session, _hasher(config), None, username, admin, chosen, public, roles)
+
+
+@group.command("set-role")
+@click.argument("username")
+@click.argument("desk_slug")
+@click.argument("role")
+def set_role(username: str, desk_slug: str, role: str) -> None:
+    """Set a reviewer's ROLE at a desk: officer, supervisor, auditor, or none (take them out
+    of the desk). A supervisor assigns the desk's cases and approves conclusions and closures."""
+    config = _config()
+    with _transaction(config) as session:
+        person = accounts.by_username(session, username)
+        desk = desks.by_slug(session, desk_slug)
+        chosen = None if role.strip().lower() == "none" else memberships.parse_role(role)
+        memberships.set_role(session, None, person, desk, chosen)
+    click.echo(f"{username} at {desk_slug}: {chosen or 'none'}")
+    _follow_onion(config)
 
 
 def _account_command(

@@ -5,7 +5,7 @@ command line cannot do it two ways."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pyotp
@@ -13,12 +13,13 @@ from argon2 import PasswordHasher
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core import memberships
 from core.audit import Action, record
-from core.errors import Conflict, Invalid, NotFound
+from core.errors import Conflict, Invalid, NotFound, ReauthenticationNeeded
 from crypto import passphrase as passphrases
 from crypto import totp_seal
 from crypto.errors import PassphraseMismatchError
-from store.models import Desk, Reviewer, ReviewerSession
+from store.models import Desk, DeskRole, Reviewer, ReviewerSession
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,13 @@ def add(
     admin: bool,
     desks: Sequence[Desk],
     totp_public_key: str,
+    roles: Mapping[int, DeskRole] | None = None,
+    reauthenticated: bool = False,
 ) -> Credentials:
     """Add a reviewer with a generated passphrase and TOTP secret (shown once; stored sealed
-    to the reviewer interface's TOTP key, whose public half is `totp_public_key`)."""
+    to the reviewer interface's TOTP key, whose public half is `totp_public_key`), with a
+    role at each desk (`roles` by desk id; officer by default). Putting them in a desk the
+    admin is not a member of needs re-authentication (core.memberships)."""
     username = username.strip()
     if not username:
         raise Invalid("a username is needed")
@@ -61,21 +66,25 @@ def add(
         raise Invalid("a reviewer needs at least one desk")
     if session.scalar(select(Reviewer.id).where(Reviewer.username == username)) is not None:
         raise Conflict(f"reviewer {username!r} already exists")
+    chosen = {d.id: (roles or {}).get(d.id, DeskRole.OFFICER) for d in desks}
+    outside = [d for d in desks if memberships.needs_reauthentication(actor, d, None, chosen[d.id])]
+    if outside and not reauthenticated:
+        raise ReauthenticationNeeded("adding a member to a desk you are not in needs it")
     words, secret = passphrases.generate(), pyotp.random_base32()
-    session.add(
-        Reviewer(
-            username=username,
-            passphrase_hash=passphrases.hash_passphrase(words, hasher),
-            totp_secret=totp_seal.seal(totp_public_key, secret),
-            is_admin=admin,
-            active=True,
-            failed_logins=0,
-            created_at=dt.datetime.now(dt.UTC),
-            desks=list(desks),
-        )
+    person = Reviewer(
+        username=username,
+        passphrase_hash=passphrases.hash_passphrase(words, hasher),
+        totp_secret=totp_seal.seal(totp_public_key, secret),
+        is_admin=admin,
+        active=True,
+        failed_logins=0,
+        created_at=dt.datetime.now(dt.UTC),
     )
+    session.add(person)
     record(session, actor, Action.REVIEWER_ADDED, detail=username)
     session.flush()
+    for desk in desks:
+        memberships.set_role(session, actor, person, desk, chosen[desk.id], reauthenticated)
     return Credentials(username, words, secret)
 
 

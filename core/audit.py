@@ -58,6 +58,10 @@ class Action(StrEnum):
     CASE_VIEWED = "case_viewed"
     DESK_RECIPIENTS_CHANGED = "desk_recipients_changed"
     DESK_NOTICE_ACKNOWLEDGED = "desk_notice_acknowledged"
+    MEMBERSHIP_CHANGED = "membership_changed"
+    CLOSURE_PROPOSED = "closure_proposed"
+    CLOSURE_APPROVED = "closure_approved"
+    CLOSURE_RETURNED = "closure_returned"
 
 
 def _moment(at: dt.datetime) -> str:
@@ -78,6 +82,8 @@ def row_hash(previous: str, event: AuditEvent) -> str:
         event.case_ref,
         event.detail,
     ]
+    if event.desk_id is not None:  # rows from before decision 077 hash as they always did
+        content.append(event.desk_id)
     canonical = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -88,8 +94,10 @@ def record(
     action: Action,
     case: Case | None = None,
     detail: str = "",
+    desk_id: int | None = None,
 ) -> None:
-    """Append an audit event (`actor` None: the command line or a scheduled job).
+    """Append an audit event (`actor` None: the command line or a scheduled job); it names
+    the case's desk (or `desk_id`), so the desk's auditors can read it.
 
     The actor's username is kept in the row: deleting the account later does not erase who
     did what. A case is named by its random audit reference, never its designation: once the
@@ -109,6 +117,7 @@ def record(
         actor=actor.username if actor else None,
         action=action.value,
         case_ref=case.audit_ref if case is not None else None,
+        desk_id=case.desk_id if case is not None else desk_id,
         detail=detail,
     )
     event.row_hash = row_hash(head.last_hash, event)

@@ -75,8 +75,8 @@ def add(
     desk = Desk(slug=slug, name_th=name_th, name_en=name_en, active=True)
     desk.recipients = _rows(parsed)
     session.add(desk)
-    record(session, actor, Action.DESK_SAVED, detail=slug)
     session.flush()
+    record(session, actor, Action.DESK_SAVED, detail=slug, desk_id=desk.id)
     return desk
 
 
@@ -114,7 +114,7 @@ def save(
         old = [r.fingerprint for r in desk.recipients]
         desk.recipients = _rows(parsed)
         _notify(session, actor, desk, old, [r.fingerprint for r in desk.recipients])
-    record(session, actor, Action.DESK_SAVED, detail=slug)
+    record(session, actor, Action.DESK_SAVED, detail=slug, desk_id=desk.id)
     return desk
 
 
@@ -127,6 +127,7 @@ def _notify(
         actor,
         Action.DESK_RECIPIENTS_CHANGED,
         detail=f"{desk.slug}: {', '.join(old)} -> {', '.join(new)}",
+        desk_id=desk.id,
     )
     now = dt.datetime.now(dt.UTC)
     for member in desk.reviewers:
@@ -159,5 +160,11 @@ def acknowledge(session: Session, reviewer: Reviewer, notice_id: int) -> None:
     notice = session.get(DeskKeyNotice, notice_id)
     if notice is None or notice.reviewer_id != reviewer.id:
         raise NotFound()
-    record(session, reviewer, Action.DESK_NOTICE_ACKNOWLEDGED, detail=notice.desk.slug)
+    record(
+        session,
+        reviewer,
+        Action.DESK_NOTICE_ACKNOWLEDGED,
+        detail=notice.desk.slug,
+        desk_id=notice.desk_id,
+    )
     session.delete(notice)

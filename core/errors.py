@@ -31,3 +31,7 @@ class Damaged(CoreError):
 
 class DiskFull(CoreError):
     """The disk (store or database) has no room: nothing was stored; try again later."""
+
+
+class NotAllowed(CoreError):
+    """The actor's role at the desk does not allow this (an officer approving a closure)."""

@@ -36,6 +36,7 @@ class InboxFilter:
     unassigned: bool = False
     overdue: bool = False
     starred: bool = False
+    awaiting_approval: bool = False  # a conclusion or closure waits for a supervisor
     sort: str = "activity"
 
 
@@ -68,6 +69,8 @@ def _filtered(query: Select[Any], f: InboxFilter, today: dt.date) -> Select[Any]
         query = query.where(overdue_clause(today))
     if f.starred:
         query = query.where(Case.starred.is_(True))
+    if f.awaiting_approval:
+        query = query.where(Case.proposed_status.is_not(None))
     return query
 
 

@@ -90,6 +90,27 @@ def start_clocks(case: CaseRow, day: dt.date) -> None:
     case.acknowledge_due_on = day + dt.timedelta(days=ACKNOWLEDGE_DAYS)
 
 
+# Moves that end the work on a case: an officer proposes them, a supervisor approves
+# (decision 076).
+APPROVED_MOVES = (S.CONCLUDED, S.CLOSED)
+
+
+def check(
+    case: CaseRow,
+    new: CaseStatus,
+    conclusion: Conclusion | None = None,
+    external_reference: str = "",
+) -> None:
+    """Raise WorkflowError for a move the workflow does not allow or that lacks what it
+    needs; change nothing."""
+    if new not in TRANSITIONS[case.status]:
+        raise WorkflowError(f"{case.status} cannot go to {new}")
+    if new is S.REFERRED and not external_reference.strip():
+        raise WorkflowError("a referral needs the external reference number")
+    if new is S.CONCLUDED and conclusion is None:
+        raise WorkflowError("a conclusion needs its outcome")
+
+
 def move(
     case: CaseRow,
     new: CaseStatus,
@@ -99,12 +120,7 @@ def move(
 ) -> CaseStatus:
     """Move a case along the workflow and return the old status; acknowledging starts the
     3-month feedback clock. Raise WorkflowError for a move the workflow does not allow."""
-    if new not in TRANSITIONS[case.status]:
-        raise WorkflowError(f"{case.status} cannot go to {new}")
-    if new is S.REFERRED and not external_reference.strip():
-        raise WorkflowError("a referral needs the external reference number")
-    if new is S.CONCLUDED and conclusion is None:
-        raise WorkflowError("a conclusion needs its outcome")
+    check(case, new, conclusion, external_reference)
     old = case.status
     case.status = new
     case.closed_on = today if new is S.CLOSED else None

@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, HTTPException, Unauthorized
 
 from core import cases, integrity, replies
-from core.errors import CoreError, Damaged, Invalid, NotFound, WorkflowError
+from core.errors import CoreError, Damaged, Invalid, NotAllowed, NotFound, WorkflowError
 from core.inbox import InboxFilter, inbox
 from crypto.errors import BusyError
 from journalist_interface import sessions, signin
@@ -46,6 +46,8 @@ def _core_error(error: CoreError) -> ResponseReturnValue:
         return jsonify(error="not found"), 404
     if isinstance(error, WorkflowError):
         return jsonify(error="conflict", detail=str(error)), 409
+    if isinstance(error, NotAllowed):
+        return jsonify(error="forbidden", detail=str(error)), 403
     if isinstance(error, Damaged):
         return jsonify(error="stored file damaged"), 500
     return jsonify(error="bad request"), 400
@@ -127,6 +129,9 @@ def _case_json(case: Case, unread: int | None = None) -> dict[str, Any]:
         # The case's own reply key (decision 067); null for a case opened before cases had
         # one: the source's key is shared by their cases at every desk, so it is never shown.
         "reply_recipient": case.reply_recipient,
+        # An officer's conclusion or closure waiting for a supervisor (decision 076).
+        "proposed_status": case.proposed_status.value if case.proposed_status else None,
+        "approved_by": case.approved_by,
     }
 
 

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from store.models import CaseStatus, Conclusion
+from store.models import CaseStatus, Conclusion, DeskRole
 from webcommon.forms import TranslatedForm
 from webcommon.i18n import current_language
 from webcommon.params import StrictIntegerField
@@ -37,6 +37,11 @@ CONCLUSION_LABELS = {
     Conclusion.UNSUBSTANTIATED: _l("Unsubstantiated"),
     Conclusion.OUT_OF_SCOPE: _l("Out of scope"),
     Conclusion.INSUFFICIENT_INFORMATION: _l("Insufficient information"),
+}
+ROLE_LABELS = {
+    DeskRole.OFFICER.value: _l("officer"),
+    DeskRole.SUPERVISOR.value: _l("supervisor"),
+    DeskRole.AUDITOR.value: _l("auditor"),
 }
 CATEGORIES = {
     "bribery": _l("Bribery"),
@@ -134,6 +139,26 @@ class NewReviewerForm(TranslatedForm):
         validators=[InputRequired(), Length(min=2, max=64), Regexp(r"^[a-z0-9_.-]+$")],
     )
     is_admin = BooleanField(_l("Administrator"))
+    # Needed only to add them to a desk you are not a member of (re-authentication).
+    passphrase = PasswordField(_l("Your passphrase"), validators=[Optional(), Length(max=300)])
+    code = StringField(
+        _l("A new six-digit code"),
+        validators=[Optional(), Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class MembershipForm(TranslatedForm):
+    """Put a reviewer in a desk with a role, change the role, or take them out."""
+
+    desk = SelectField(_l("Desk"), validators=[InputRequired()])
+    role = SelectField(_l("Role at the desk"), validators=[Optional()])
+    passphrase = PasswordField(_l("Your passphrase"), validators=[Optional(), Length(max=300)])
+    code = StringField(
+        _l("A new six-digit code"),
+        validators=[Optional(), Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
 
 
 class DeskForm(TranslatedForm):

@@ -19,11 +19,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import ValidationError
 
-from core import accounts, statistics
+from core import accounts, memberships, statistics
 from core import desks as desk_cases
 from core import settings as instance_settings
 from core.audit import Action, record
-from core.errors import Conflict, Invalid
+from core.errors import Conflict, Invalid, ReauthenticationNeeded
 from crypto.fingerprint import signing_fingerprint
 from journalist_interface import campaign as campaign_kit
 from journalist_interface import reauth
@@ -38,8 +38,16 @@ from journalist_interface.context import (
     totp_public_key,
     totp_secret,
 )
-from journalist_interface.forms import ActionForm, DeskForm, NewReviewerForm, SettingsForm
-from store.models import AuditEvent, Case, Desk, Reviewer
+from journalist_interface.forms import (
+    ROLE_LABELS,
+    ActionForm,
+    DeskForm,
+    MembershipForm,
+    NewReviewerForm,
+    SettingsForm,
+    options,
+)
+from store.models import AuditEvent, Case, Desk, DeskRole, Reviewer
 from webcommon import png
 from webcommon.branding import MAX_LOGO_BYTES, is_png
 from webcommon.charts import chart_size
@@ -66,41 +74,94 @@ def _enrolment(username: str, secret: str) -> dict[str, object]:
     return {"secret": secret, "qr": _qr_svg(uri), "username": username}
 
 
+def _role(field: str) -> DeskRole:
+    try:
+        return DeskRole(request.form.get(field) or DeskRole.OFFICER)
+    except ValueError:
+        abort(400)
+
+
 @bp.route("/reviewers", methods=["GET", "POST"])
 @admin_only
 def reviewers() -> ResponseReturnValue:
     form = NewReviewerForm()
     desks = desk_cases.listed(db(), active_only=False)
     chosen = [d for d in desks if request.form.get(f"desk-{d.id}")]
+    roles = {d.id: _role(f"role-{d.id}") for d in chosen}
+    reauth_failed = False
     if request.method == "POST" and form.validate_on_submit() and chosen:
+        # A desk the admin is not in: its members' cases are at stake (decision 078).
+        needed = any(
+            memberships.needs_reauthentication(reviewer(), d, None, roles[d.id]) for d in chosen
+        )
+        confirmed = needed and _reauthenticate(form.passphrase.data, form.code.data)
+        reauth_failed = needed and not confirmed
         try:
-            new = accounts.add(
-                db(),
-                hasher(),
-                reviewer(),
-                form.username.data or "",
-                bool(form.is_admin.data),
-                chosen,
-                totp_public_key(),
-            )
+            if not reauth_failed:
+                new = accounts.add(
+                    db(),
+                    hasher(),
+                    reviewer(),
+                    form.username.data or "",
+                    bool(form.is_admin.data),
+                    chosen,
+                    totp_public_key(),
+                    roles=roles,
+                    reauthenticated=confirmed,
+                )
+                return render_template(
+                    "reviewer/credentials.html",
+                    passphrase=new.passphrase,
+                    **_enrolment(new.username, new.totp_secret or ""),
+                )
         except (Conflict, Invalid):
             form.username.errors = [*form.username.errors, "taken"]
-        else:
-            return render_template(
-                "reviewer/credentials.html",
-                passphrase=new.passphrase,
-                **_enrolment(new.username, new.totp_secret or ""),
-            )
+    return _reviewers_page(form, desks, request.method == "POST" and not chosen, reauth_failed)
+
+
+def _reviewers_page(
+    form: NewReviewerForm, desks: list[Desk], no_desk: bool, reauth_failed: bool
+) -> ResponseReturnValue:
     people = db().scalars(select(Reviewer).order_by(Reviewer.username)).all()
-    status = 400 if request.method == "POST" else 200
+    membership = MembershipForm()
+    membership.desk.choices = options([(str(d.id), d.slug) for d in desks])
+    membership.role.choices = options([("", "—"), *ROLE_LABELS.items()])
+    status = (401 if reauth_failed else 400) if request.method == "POST" else 200
     return render_template(
         "reviewer/admin_reviewers.html",
         form=form,
         people=people,
         desks=desks,
+        roles=memberships.roles_of,
+        role_labels=ROLE_LABELS,
+        membership=membership,
         action=ActionForm(),
-        no_desk=request.method == "POST" and not chosen,
+        no_desk=no_desk,
+        reauth_failed=reauth_failed,
     ), status
+
+
+@bp.post("/reviewers/<id:reviewer_id>/desks")
+@admin_only
+def membership(reviewer_id: int) -> ResponseReturnValue:
+    """Put a reviewer in a desk with a role, change it, or (no role) take them out."""
+    person = _person(reviewer_id)
+    desks = desk_cases.listed(db(), active_only=False)
+    form = MembershipForm()
+    form.desk.choices = options([(str(d.id), d.slug) for d in desks])
+    form.role.choices = options([("", "—"), *ROLE_LABELS.items()])
+    if not form.validate_on_submit():
+        abort(400)
+    desk = next(d for d in desks if str(d.id) == form.desk.data)
+    role = DeskRole(form.role.data) if form.role.data else None
+    old = memberships.role_at(person, desk.id)
+    needed = memberships.needs_reauthentication(reviewer(), desk, old, role)
+    confirmed = needed and _reauthenticate(form.passphrase.data, form.code.data)
+    try:
+        memberships.set_role(db(), reviewer(), person, desk, role, reauthenticated=confirmed)
+    except ReauthenticationNeeded:
+        return _reviewers_page(NewReviewerForm(formdata=None), desks, False, True)
+    return redirect(url_for("admin.reviewers"), code=303)
 
 
 def _person(reviewer_id: int) -> Reviewer:

@@ -19,7 +19,7 @@ from core.audit import Action, record
 from core.errors import Invalid, NotFound
 from journalist_interface import sessions, signin
 from journalist_interface.context import config, gated, hasher, reviewer, sign_in
-from journalist_interface.forms import ActionForm, SignInForm
+from journalist_interface.forms import ROLE_LABELS, ActionForm, SignInForm
 from webcommon.cookies import cookie_names
 from webcommon.db import db
 
@@ -94,11 +94,18 @@ def account() -> ResponseReturnValue:
 
 @bp.get("/notices")
 def notices() -> ResponseReturnValue:
-    """A desk's recipients changed: show old and new fingerprints until acknowledged."""
+    """A desk's recipients changed (old and new fingerprints), or an admin from outside the
+    desk gave someone access to it: shown until acknowledged."""
     pending = desks.notices_for(db(), reviewer())
     if not pending:
         return redirect(url_for("cases.inbox"), code=303)
-    return render_template("reviewer/notices.html", notices=pending, form=ActionForm())
+    return render_template(
+        "reviewer/notices.html",
+        keys=[n for n in pending if not n.member_change],
+        members=[n for n in pending if n.member_change],
+        role_labels=ROLE_LABELS,
+        form=ActionForm(),
+    )
 
 
 @bp.post("/notices/<id:notice_id>/acknowledge")

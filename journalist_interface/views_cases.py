@@ -19,14 +19,15 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from core import cases, export, integrity, replies
+from core import cases, export, integrity, memberships, replies
 from core.errors import WorkflowError
 from core.inbox import InboxFilter
 from core.inbox import inbox as inbox_query
-from core.workflow import TRANSITIONS, acknowledgement_late, feedback_late
+from core.workflow import APPROVED_MOVES, TRANSITIONS, acknowledgement_late, feedback_late
 from journalist_interface.context import blobs, reviewer, signer
 from journalist_interface.forms import (
     CATEGORIES,
+    CONCLUSION_LABELS,
     STATUS_LABELS,
     ActionForm,
     AssignForm,
@@ -62,6 +63,7 @@ def inbox() -> ResponseReturnValue:
         unassigned=assignee == "none",
         overdue=request.args.get("overdue") == "1",
         starred=request.args.get("starred") == "1",
+        awaiting_approval=request.args.get("awaiting") == "1",
         sort=request.args.get("sort", "activity"),
     )
     page = inbox_query(db(), f, _today(), page=page_arg())
@@ -71,7 +73,7 @@ def inbox() -> ResponseReturnValue:
         today=_today(),
         acknowledgement_late=acknowledgement_late,
         feedback_late=feedback_late,
-        desks=me.desks,
+        desks=[d for d in me.desks if d.id in mine],
         statuses=STATUS_LABELS,
         args=request.args,
     )
@@ -95,6 +97,7 @@ def case(case_id: int) -> ResponseReturnValue:
     )
     assign.assignee.data = str(found.assignee_id or "")
     labels = LabelsForm(category=found.category or "", province=found.province or "")
+    decides = memberships.decides(db(), reviewer(), found.desk_id)
     return render_template(
         "reviewer/case.html",
         case=found,
@@ -107,6 +110,9 @@ def case(case_id: int) -> ResponseReturnValue:
         action=ActionForm(),
         categories=CATEGORIES,
         province=BY_CODE.get(found.province or ""),
+        decides=decides,
+        needs_approval=[s.value for s in APPROVED_MOVES] if not decides else [],
+        conclusions=CONCLUSION_LABELS,
     )
 
 
@@ -171,11 +177,30 @@ def status(case_id: int) -> ResponseReturnValue:
     reference = form.external_reference.data or ""
     new = CaseStatus(form.status.data)
     try:
-        cases.change_status(db(), found, reviewer(), new, _today(), conclusion, reference)
+        done = cases.change_status(db(), found, reviewer(), new, _today(), conclusion, reference)
     except WorkflowError:
         flash("status-refused")
         return _back(found)
-    flash("status-changed")
+    flash("status-changed" if done else "status-proposed")
+    return _back(found)
+
+
+@bp.post("/cases/<id:case_id>/approval/<any(approve, return):what>")
+def approval(case_id: int, what: str) -> ResponseReturnValue:
+    """A supervisor approves or sends back a proposed conclusion or closure (the proposer
+    may withdraw it); core refuses anyone else."""
+    found = _case(case_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        if what == "approve":
+            cases.approve(db(), found, reviewer(), _today())
+        else:
+            cases.send_back(db(), found, reviewer())
+    except WorkflowError:
+        flash("status-refused")
+        return _back(found)
+    flash("status-changed" if what == "approve" else "proposal-returned")
     return _back(found)
 
 

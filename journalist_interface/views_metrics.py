@@ -1,5 +1,6 @@
 """Desk metrics (ISO 37002 §9.1.2): a page and a CSV per desk and month, for the desk's own
-reviewers only. Numbers only: no designation or other case detail is on them."""
+members only (auditors too); and the desk's audit log, for its auditors and supervisors.
+Numbers and audit references only: no designation or other case detail is on them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from core import metrics
-from core.cases import desk_ids
+from core import desk_audit, memberships, metrics
 from core.errors import NotFound
 from core.statistics import month_bounds, month_key
 from journalist_interface.context import reviewer
@@ -21,14 +21,14 @@ from webcommon.charts import Bar, bars
 from webcommon.db import db
 from webcommon.i18n import current_language
 from webcommon.labels import OUTCOME_LABELS
-from webcommon.params import arg_int
+from webcommon.params import arg_int, page_arg
 
 bp = Blueprint("metrics", __name__)
 
 
 def _chosen() -> tuple[Desk, str, metrics.Metrics]:
     me = reviewer()
-    mine = desk_ids(me)
+    mine = sorted(memberships.roles_of(me))
     desk_id = arg_int("desk") or (mine[0] if mine else 0)
     if desk_id not in mine:
         abort(404)  # another desk's numbers: as if it did not exist
@@ -79,6 +79,7 @@ def page() -> ResponseReturnValue:
         month=month,
         rows=_rows(m),
         desks=reviewer().desks,
+        reads_audit=memberships.reads_audit(reviewer(), desk.id),
         charts=[
             bars(_("On time, %(month)s", month=month), timeliness),
             bars(_("Outcomes so far (%% of reports received), %(month)s", month=month), shares),
@@ -98,3 +99,18 @@ def export() -> ResponseReturnValue:
     name = f"metrics-{desk.slug}-{month}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+AUDIT_PAGE = 100
+
+
+@bp.get("/desks/<id:desk_id>/audit")
+def audit(desk_id: int) -> ResponseReturnValue:
+    page = page_arg()
+    events = desk_audit.events(db(), reviewer(), desk_id, page, AUDIT_PAGE)
+    desk = db().get(Desk, desk_id)
+    assert desk is not None  # noqa: S101 (core answered NotFound otherwise)
+    name = desk.name_th if current_language() == "th" else desk.name_en
+    return render_template(
+        "reviewer/desk_audit.html", events=events, desk=desk, desk_name=name, page=page
+    )

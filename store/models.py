@@ -65,6 +65,16 @@ class Conclusion(enum.StrEnum):
     INSUFFICIENT_INFORMATION = "insufficient_information"
 
 
+class DeskRole(enum.StrEnum):
+    """What a member of a desk may do there (docs/decisions/075): an officer works cases, a
+    supervisor also assigns them and approves conclusions and closures, an auditor sees only
+    the desk's metrics and audit log."""
+
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+
+
 class SubmissionKind(enum.StrEnum):
     """What a submission holds (its content is only ever in the ciphertext)."""
 
@@ -87,6 +97,13 @@ reviewer_desks = Table(
     Base.metadata,
     Column("reviewer_id", ForeignKey("reviewers.id", ondelete="CASCADE"), primary_key=True),
     Column("desk_id", ForeignKey("desks.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "role",
+        _enum(DeskRole),
+        nullable=False,
+        default=DeskRole.OFFICER,
+        server_default=DeskRole.OFFICER.value,
+    ),
 )
 
 submission_seen = Table(
@@ -189,6 +206,13 @@ class Case(Base):
     # A legal hold: a held case is never purged, whatever the retention policy says.
     hold_reason: Mapped[str | None] = mapped_column(String(500))
     held_on: Mapped[dt.date | None] = mapped_column(Date)
+    # A conclusion or closure an officer proposed, waiting for a supervisor (decision 076);
+    # and who approved the one in force (None: not needed, or from before roles).
+    proposed_status: Mapped[CaseStatus | None] = mapped_column(_enum(CaseStatus))
+    proposed_conclusion: Mapped[Conclusion | None] = mapped_column(_enum(Conclusion))
+    proposed_by: Mapped[str | None] = mapped_column(String(64))  # the username at the time
+    proposed_on: Mapped[dt.date | None] = mapped_column(Date)
+    approved_by: Mapped[str | None] = mapped_column(String(64))
     # The case's own reply key (decision 067): its public half, and the salt the source's page
     # derives the secret half with. None for a case opened before: replies use the source's key.
     reply_recipient: Mapped[str | None] = mapped_column(String(100))
@@ -270,6 +294,19 @@ class Reviewer(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     desks: Mapped[list[Desk]] = relationship(secondary=reviewer_desks, back_populates="reviewers")
+    memberships: Mapped[list[Membership]] = relationship(viewonly=True)
+
+
+class Membership(Base):
+    """A reviewer's membership of a desk and its role, read through `Reviewer.memberships`;
+    core/memberships.py writes it."""
+
+    __table__ = reviewer_desks
+
+    reviewer_id: Mapped[int]
+    desk_id: Mapped[int]
+    role: Mapped[DeskRole]
+    desk: Mapped[Desk] = relationship(viewonly=True)
 
 
 AUDIT_GENESIS = "0" * 64  # the "previous hash" of the first audit row
@@ -292,6 +329,9 @@ class AuditEvent(Base):
     # The case's audit_ref, not a foreign key: the record outlives a deleted case, and says
     # nothing of it once the case is gone.
     case_ref: Mapped[str | None] = mapped_column(String(32), index=True)
+    # The desk the event concerns (decision 077: a desk's auditors read its entries); no
+    # foreign key, like reviewer_id. Hashed only when set, so older rows still verify.
+    desk_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     row_hash: Mapped[str] = mapped_column(String(64))
 
@@ -323,6 +363,9 @@ class DeskKeyNotice(Base):
     changed_by: Mapped[str | None] = mapped_column(String(64))  # None: the command line
     old_fingerprints: Mapped[str] = mapped_column(Text)  # one per line
     new_fingerprints: Mapped[str] = mapped_column(Text)
+    # Set instead of fingerprints when the notice is about a new member or a raised role
+    # (decision 078): "somchai: supervisor" (the username and the role).
+    member_change: Mapped[str] = mapped_column(String(200), default="", server_default="")
     desk: Mapped[Desk] = relationship()
 
 

@@ -36,7 +36,7 @@ from crypto import passphrase, totp_seal
 from crypto.keys import Identity
 from store.blobs import BlobStore
 from store.db import make_engine, migrate, session_factory
-from store.models import Case, Source, SubmissionKind
+from store.models import Case, DeskRole, Source, SubmissionKind
 
 _TEMPLATE: Path | None = None
 _ENGINES: dict[str, Engine] = {}
@@ -291,13 +291,21 @@ class World:
         return self.config.blobs
 
 
-def add_person(world: World, name: str, admin: bool, desk_slugs: list[str]) -> Person:
-    """Add a reviewer through the use case; remember their credentials."""
+def add_person(
+    world: World,
+    name: str,
+    admin: bool,
+    desk_slugs: list[str],
+    role: DeskRole = DeskRole.OFFICER,
+) -> Person:
+    """Add a reviewer through the use case (with one role at their desks); remember their
+    credentials."""
     hasher = passphrase.make_hasher(1, 64)
     with world.session() as s, s.begin():
         chosen = [d for d in desks.listed(s) if d.slug in desk_slugs]
         public = totp_seal.public_key(world.config.reviewer.totp_key)
-        made = accounts.add(s, hasher, None, name, admin, chosen, public)
+        roles = {d.id: role for d in chosen}
+        made = accounts.add(s, hasher, None, name, admin, chosen, public, roles)
     person = Person(name, made.passphrase or "", made.totp_secret or "")
     world.people[name] = person
     return person

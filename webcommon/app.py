@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from config import ReviewerConfig, SourceConfig
-from core.errors import Conflict, Damaged, Invalid, NotFound
+from core.errors import Conflict, Damaged, Invalid, NotAllowed, NotFound
 from store.blobs import BlobStore
 from store.db import is_disk_full
 from webcommon.bodyguard import guard
@@ -45,6 +45,7 @@ CORE_ERRORS: dict[type[Exception], int] = {
     NotFound: 404,
     Invalid: 400,
     Conflict: 409,
+    NotAllowed: 403,
     Damaged: 500,
 }
 

@@ -35,6 +35,7 @@ COMMANDS = [
     "disable-reviewer",
     "enable-reviewer",
     "delete-reviewer",
+    "set-role",
     "purge",
     "purge-pending",
     "totp-public-key",
@@ -157,6 +158,29 @@ def test_add_and_list_desks(using: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert manage.run(["add-reviewer", "nok", "--desk", "nacc"]) == 0
 
 
+def test_roles_per_desk_from_the_command_line(
+    using: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """add-reviewer --desk SLUG:ROLE and set-role (decision 075); each change audited."""
+    assert manage.run(["add-reviewer", "boss", "--desk", "dev-desk:supervisor"]) == 0
+    assert manage.run(["add-reviewer", "eye", "--desk", "dev-desk:watcher"]) == 1
+    assert "no role 'watcher'" in capsys.readouterr().err
+    assert manage.run(["set-role", "boss", "dev-desk", "auditor"]) == 0
+    assert "boss at dev-desk: auditor" in capsys.readouterr().out
+    assert manage.run(["set-role", "boss", "dev-desk", "none"]) == 1  # their only desk
+    assert "at least one desk" in capsys.readouterr().err
+    config = load_cli_config({"WESTRONG_CONFIG": str(using / "config.toml")})
+    with session_factory(make_engine(config.database_url))() as s:
+        details = list(
+            s.scalars(select(AuditEvent.detail).where(AuditEvent.action == "membership_changed"))
+        )
+    boss = [d for d in details if d.startswith("boss ")]
+    assert boss == [
+        "boss at dev-desk: none -> supervisor",
+        "boss at dev-desk: supervisor -> auditor",
+    ]
+
+
 def test_missing_configuration_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -203,8 +227,9 @@ def test_account_commands_end_sessions_and_audit(
         with pytest.raises(NotFound):
             by_username(session, "nok")
         actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    assert actions[-6:] == [
+    assert actions[-7:] == [
         "reviewer_added",
+        "membership_changed",  # their desk and role (decision 075)
         "reviewer_reset-2fa",
         "reviewer_reset-passphrase",
         "reviewer_disable",

@@ -1,13 +1,23 @@
 """Access-control matrix: every case route × role × desk, with the two cases sent by two
-sources and by one source who reported to both desks. Outside one's desks: 404."""
+sources and by one source who reported to both desks. Outside one's desks: 404; an auditor
+is outside every case (decision 075), an officer of a desk with a supervisor does not
+assign (403)."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
-from store.models import Reply, Submission
-from tests.factories import InstanceConfigs, World, make_world, sign_in, token_of
+from store.models import Case, Desk, DeskRole, Reply, Submission
+from tests.factories import (
+    InstanceConfigs,
+    World,
+    add_person,
+    make_world,
+    sign_in,
+    token_of,
+    totp_now,
+)
 
 
 @pytest.fixture(params=[False, True], ids=["two-sources", "one-source-two-desks"])
@@ -145,3 +155,113 @@ def test_foreign_reply_cannot_be_deleted(world: World) -> None:
     nacc = world.cases["nacc"]
     assert somchai.get(f"/cases/{nacc}/replies/{reply}/delete").status_code == 404
     assert somchai.get(f"/cases/{uni}/replies/{reply}/delete").status_code == 404
+
+
+# --- roles per desk (decision 075): every route × role × desk -----------------------------
+
+# name -> (desk, role); admin and somchai are officers at nacc, malee an officer at uni.
+ROLE_PEOPLE = {
+    "sup-nacc": ("nacc", DeskRole.SUPERVISOR),
+    "aud-nacc": ("nacc", DeskRole.AUDITOR),
+    "sup-uni": ("uni", DeskRole.SUPERVISOR),
+    "aud-uni": ("uni", DeskRole.AUDITOR),
+}
+# Who is what, seen from desk nacc (desk A), whose case every route below is about.
+WORKS_CASES = {"admin", "somchai", "sup-nacc"}
+ASSIGNS = {"sup-nacc"}  # nacc has a supervisor now: officers no longer assign
+SEES_METRICS = {"admin", "somchai", "sup-nacc", "aud-nacc"}
+READS_AUDIT = {"sup-nacc", "aud-nacc"}
+# Every case route; the two deletions last (CASE_POSTS ends with them).
+ROLE_POSTS = [
+    *CASE_POSTS[:-2],
+    ("/cases/{case}/hold", {"reason": "court order"}),
+    ("/cases/{case}/release", {}),
+    ("/cases/{case}/approval/approve", {}),  # nothing waits: refused, back to the case
+    ("/cases/{case}/approval/return", {}),
+    *CASE_POSTS[-2:],
+]
+EVERYONE = ["admin", "somchai", "sup-nacc", "aud-nacc", "malee", "sup-uni", "aud-uni", None]
+
+
+@pytest.fixture
+def role_world(config: InstanceConfigs) -> World:
+    w = make_world(config)
+    for name, (desk, role) in ROLE_PEOPLE.items():
+        add_person(w, name, False, [desk], role)
+    return w
+
+
+def _expected_case_status(who: str, path: str) -> set[int]:
+    if who not in WORKS_CASES:
+        return {404}
+    if path.endswith("/assign") and who not in ASSIGNS:
+        return {403}
+    return {200, 303}
+
+
+@pytest.mark.parametrize("who", EVERYONE, ids=lambda w: w or "signed-out")
+def test_every_route_by_role_and_desk(role_world: World, who: str | None) -> None:
+    """One world per person; the destructive posts come last, so each route sees the case."""
+    world = role_world
+    client = sign_in(world, who) if who else world.reviewer_app.test_client()
+    case = world.cases["nacc"]
+    with world.session() as s:
+        nacc = s.scalars(select(Desk.id).where(Desk.slug == "nacc")).one()
+    item = _item(world, case)
+    token = token_of(client, "/login" if who is None else "/")
+    seen: dict[str, int] = {}
+    for path in CASE_GETS:
+        with client.get(path.format(case=case, item=item)) as response:
+            seen[path] = response.status_code
+    for path, data in ROLE_POSTS:
+        url = path.format(case=case, item=item)
+        with client.post(url, data={"csrf_token": token, **data}) as response:
+            response.get_data()
+            seen[path] = response.status_code
+    desk_paths = [*METRICS_GETS, "/desks/{desk}/audit", *ADMIN_GETS]
+    desk_seen = {p: client.get(p.format(desk=nacc)).status_code for p in desk_paths}
+    if who is None:
+        assert all(status in {303, 400} for status in [*seen.values(), *desk_seen.values()])
+        return
+    for path, status in seen.items():
+        assert status in _expected_case_status(who, path), (who, path, status)
+    for path in METRICS_GETS:
+        assert desk_seen[path] == (200 if who in SEES_METRICS else 404), (who, path)
+    audit = desk_seen["/desks/{desk}/audit"]
+    assert audit == (200 if who in READS_AUDIT else 404), who
+    for path in ADMIN_GETS:  # admin stays instance-wide, whatever the desk role
+        assert desk_seen[path] == (200 if who == "admin" else 403), (who, path)
+
+
+@pytest.mark.parametrize("who", ["aud-nacc", "sup-uni"])
+def test_api_refuses_cases_outside_ones_case_desks(role_world: World, who: str) -> None:
+    """An auditor (and anyone of another desk) gets no case through the API either."""
+    client = role_world.reviewer_app.test_client()
+    person = role_world.people[who]
+    body = {"username": who, "passphrase": person.passphrase}
+    response = client.post("/api/v1/token", json={**body, "token": totp_now(person.totp_secret)})
+    headers = {"Authorization": f"Bearer {response.get_json()['token']}"}
+    case = role_world.cases["nacc"]
+    assert client.get(f"/api/v1/cases/{case}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/cases/{case}/submissions", headers=headers).status_code == 404
+    listed = client.get("/api/v1/cases", headers=headers).get_json()
+    assert case not in [c["id"] for c in listed["items"]]
+
+
+def test_auditor_sees_the_desk_audit_log_but_no_designation(role_world: World) -> None:
+    world = role_world
+    somchai = sign_in(world, "somchai")
+    case = world.cases["nacc"]
+    somchai.post(f"/cases/{case}/star", data={"csrf_token": token_of(somchai, "/")})
+    somchai.get(f"/cases/{case}")  # audited: case_viewed
+    with world.session() as s:
+        nacc = s.scalars(select(Desk.id).where(Desk.slug == "nacc")).one()
+        found = s.get(Case, case)
+        assert found is not None
+        designation, ref = found.designation, found.audit_ref
+    page = sign_in(world, "aud-nacc").get(f"/desks/{nacc}/audit").get_data(as_text=True)
+    assert "case_viewed" in page
+    assert ref in page
+    assert designation not in page
+    other = sign_in(world, "aud-uni").get(f"/desks/{nacc}/audit")
+    assert other.status_code == 404
