@@ -58,6 +58,8 @@ class Action(StrEnum):
     CASE_VIEWED = "case_viewed"
     DESK_RECIPIENTS_CHANGED = "desk_recipients_changed"
     DESK_NOTICE_ACKNOWLEDGED = "desk_notice_acknowledged"
+    DIGEST_ADDRESS_SET = "digest_address_set"  # the address itself is never logged
+    DIGEST_ADDRESS_CLEARED = "digest_address_cleared"
 
 
 def _moment(at: dt.datetime) -> str:

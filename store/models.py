@@ -269,6 +269,11 @@ class Reviewer(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # The daily digest (decision 080): an officer's own address (personal data: the reviewer
+    # and admins read it), the language of the mail, and the last day a digest counted.
+    email: Mapped[str | None] = mapped_column(String(254))
+    digest_language: Mapped[str] = mapped_column(String(2), default="th", server_default="th")
+    digest_through: Mapped[dt.date | None] = mapped_column(Date)
     desks: Mapped[list[Desk]] = relationship(secondary=reviewer_desks, back_populates="reviewers")
 
 

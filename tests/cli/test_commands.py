@@ -43,6 +43,7 @@ COMMANDS = [
     "onion-config",
     "onion-client-key",
     "statistics",
+    "digest",
 ]
 
 
