@@ -18,10 +18,11 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 
 from core import cases, export, integrity, replies
 from core.errors import WorkflowError
-from core.inbox import InboxFilter
+from core.inbox import InboxFilter, search_words
 from core.inbox import inbox as inbox_query
 from core.workflow import TRANSITIONS, acknowledgement_late, feedback_late
 from journalist_interface.context import blobs, reviewer, signer
@@ -39,13 +40,26 @@ from store.models import Case, CaseStatus, Conclusion, Reply, Reviewer, Submissi
 from webcommon.db import db
 from webcommon.i18n import current_language
 from webcommon.params import arg_int, page_arg
-from webcommon.places import BY_CODE
+from webcommon.places import BY_CODE, PROVINCES
 
 bp = Blueprint("cases", __name__)
 
 
 def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
+
+
+PROVINCE_NAMES = {p.code: (p.name_th, p.name_en) for p in PROVINCES}
+
+
+def _category_names() -> dict[str, list[str]]:
+    """Each category's label in Thai and in English, what a search word is matched against."""
+    names: dict[str, list[str]] = {code: [] for code in CATEGORIES}
+    for language in ("th", "en"):
+        with force_locale(language):
+            for code, label in CATEGORIES.items():
+                names[code].append(str(label))
+    return names
 
 
 @bp.get("/")
@@ -63,6 +77,11 @@ def inbox() -> ResponseReturnValue:
         overdue=request.args.get("overdue") == "1",
         starred=request.args.get("starred") == "1",
         sort=request.args.get("sort", "activity"),
+        search=search_words(
+            request.args.get("q", ""),
+            _category_names(),
+            PROVINCE_NAMES,
+        ),
     )
     page = inbox_query(db(), f, _today(), page=page_arg())
     return render_template(
