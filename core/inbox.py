@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, UnaryExpression, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, UnaryExpression, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.workflow import overdue_clause
@@ -70,10 +70,15 @@ def search_words(
 
 
 def _matches(word: SearchWord) -> ColumnElement[bool]:
-    padded = literal(" ") + func.lower(Case.designation) + literal(" ")
+    # Designations are lower-case words by construction (crypto.codename.designation), so a
+    # whole word is matched without lower() or concatenation on every row: half the cost.
+    name = Case.designation
     conditions = [
-        padded.contains(f" {word.text} ", autoescape=True),
-        func.lower(Case.external_reference).contains(word.text, autoescape=True),
+        name == word.text,
+        name.startswith(f"{word.text} ", autoescape=True),
+        name.endswith(f" {word.text}", autoescape=True),
+        name.contains(f" {word.text} ", autoescape=True),
+        Case.external_reference.icontains(word.text, autoescape=True),
     ]
     if word.categories:
         conditions.append(Case.category.in_(sorted(word.categories)))
