@@ -4,9 +4,10 @@ It must stay fast at 10,000 cases and 50,000 submissions: it filters and sorts o
 columns of `cases` and counts unread submissions only for the rows of one page.
 
 Search (decision 083): every word typed must match the case, as a whole word of its
-designation, a part of its external reference number, or one of its labels (a category or
-province whose name, in Thai or English, contains the word; the caller resolves names to
-codes, since the names are translations). Only within the desks the filter names.
+designation, a part of its external reference number or of the desk's own file number, or
+one of its labels (a category or province whose name, in Thai or English, contains the word;
+the caller resolves names to codes, since the names are translations). Only within the desks
+the filter names.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def _matches(word: SearchWord) -> ColumnElement[bool]:
         name.endswith(f" {word.text}", autoescape=True),
         name.contains(f" {word.text} ", autoescape=True),
         Case.external_reference.icontains(word.text, autoescape=True),
+        Case.file_number.icontains(word.text, autoescape=True),
     ]
     if word.categories:
         conditions.append(Case.category.in_(sorted(word.categories)))

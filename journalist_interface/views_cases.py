@@ -4,6 +4,7 @@ Each view parses the request, calls one use case, and renders."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask import (
     Blueprint,
@@ -52,8 +53,10 @@ def _today() -> dt.date:
 PROVINCE_NAMES = {p.code: (p.name_th, p.name_en) for p in PROVINCES}
 
 
+@functools.cache
 def _category_names() -> dict[str, list[str]]:
-    """Each category's label in Thai and in English, what a search word is matched against."""
+    """Each category's label in Thai and in English, what a search word is matched against.
+    Once per process: force_locale reloads the catalogs, which cost more than the search."""
     names: dict[str, list[str]] = {code: [] for code in CATEGORIES}
     for language in ("th", "en"):
         with force_locale(language):
@@ -113,7 +116,11 @@ def case(case_id: int) -> ResponseReturnValue:
         [("", "—")] + [(str(r.id), r.username) for r in cases.assignable(db(), found)]
     )
     assign.assignee.data = str(found.assignee_id or "")
-    labels = LabelsForm(category=found.category or "", province=found.province or "")
+    labels = LabelsForm(
+        category=found.category or "",
+        province=found.province or "",
+        file_number=found.file_number or "",
+    )
     return render_template(
         "reviewer/case.html",
         case=found,
@@ -220,7 +227,9 @@ def labels(case_id: int) -> ResponseReturnValue:
     form = LabelsForm()
     if not form.validate_on_submit():
         abort(400)
-    cases.set_labels(db(), found, reviewer(), form.category.data, form.province.data)
+    cases.set_labels(
+        db(), found, reviewer(), form.category.data, form.province.data, form.file_number.data or ""
+    )
     return _back(found)
 
 

@@ -179,7 +179,9 @@ class Case(Base):
     # counts from it; None while it is open).
     first_feedback_on: Mapped[dt.date | None] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
-    external_reference: Mapped[str | None] = mapped_column(String(200))
+    external_reference: Mapped[str | None] = mapped_column(String(200))  # set on referral
+    # The desk's own file number for the case (decision 084), set on the case page any time.
+    file_number: Mapped[str | None] = mapped_column(String(100))
     category: Mapped[str | None] = mapped_column(String(64))
     province: Mapped[str | None] = mapped_column(String(64))
     assignee_id: Mapped[int | None] = mapped_column(

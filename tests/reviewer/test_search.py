@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from store.models import Case
-from tests.factories import World, sign_in
+from tests.factories import World, csrf, sign_in
 
 
 @pytest.fixture
@@ -25,6 +25,7 @@ def labelled(world: World) -> World:
         assert uni is not None
         nacc.designation, uni.designation = "amber river", "amber tiger"
         nacc.external_reference = "ปช 0001/2569"
+        uni.file_number = "UNI-77/2569"
         nacc.category, nacc.province = "bribery", "TH-50"
         uni.category, uni.province = "embezzlement", "TH-50"
     return world
@@ -85,6 +86,19 @@ def test_a_search_never_shows_another_desks_case(labelled: World) -> None:
     assert _found(malee, f"q=amber&desk={labelled.cases['nacc']}") == [labelled.cases["uni"]]
     assert _found(malee, "q=0001%2F2569") == []
     assert _found(malee, "q=bribery") == []
+
+
+def test_a_file_number_set_on_the_case_page_is_found(labelled: World) -> None:
+    somchai = sign_in(labelled, "somchai")
+    case_id = labelled.cases["nacc"]
+    page = somchai.get(f"/cases/{case_id}").get_data(as_text=True)
+    data = {"csrf_token": csrf(page), "category": "bribery", "province": "TH-50"}
+    response = somchai.post(f"/cases/{case_id}/labels", data={**data, "file_number": "NACC-42"})
+    assert response.status_code in (302, 303)
+    assert "NACC-42" in somchai.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert _found(somchai, "q=nacc-42") == [case_id]
+    assert _found(somchai, "q=UNI-77") == []  # the other desk's file number
+    assert _found(sign_in(labelled, "malee"), "q=uni-77") == [labelled.cases["uni"]]
 
 
 def test_the_search_box_keeps_what_was_typed(labelled: World) -> None:

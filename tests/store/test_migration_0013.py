@@ -1,5 +1,6 @@
 """Migration 0013 on a populated database: every reviewer keeps their row, with no digest
-address and Thai as the digest's language; the downgrade gives the old shape back."""
+address and Thai as the digest's language; every case without a file number of the desk's
+own; the downgrade gives the old shape back."""
 
 from pathlib import Path
 
@@ -27,7 +28,10 @@ def test_0013_upgrade_and_downgrade_keep_every_reviewer(tmp_path: Path) -> None:
         ).all()
     assert [(r.id, r.username) for r in rows] == [tuple(r) for r in before]
     assert all((r.email, r.digest_language, r.digest_through) == (None, "th", None) for r in rows)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM cases WHERE file_number IS NULL")).scalar()
     command.downgrade(config, "0011")
     assert "email" not in {c["name"] for c in inspect(engine).get_columns("reviewers")}
+    assert "file_number" not in {c["name"] for c in inspect(engine).get_columns("cases")}
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM reviewers")).scalar() == len(before)

@@ -1,4 +1,5 @@
-"""reviewers: an optional email address for the content-free daily digest (decision 080)
+"""reviewers: an optional email address for the content-free daily digest (decision 080);
+cases: the desk's own file number, searchable in the inbox (decision 084)
 
 `digest_language` is the language the digest is written in; `digest_through` is the last
 day whose new cases a digest has counted (day precision, like every date of a source's
@@ -26,9 +27,13 @@ def upgrade() -> None:
             sa.Column("digest_language", sa.String(2), nullable=False, server_default="th")
         )
         batch.add_column(sa.Column("digest_through", sa.Date, nullable=True))
+    with op.batch_alter_table("cases") as batch:
+        batch.add_column(sa.Column("file_number", sa.String(100), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("cases") as batch:
+        batch.drop_column("file_number")
     with op.batch_alter_table("reviewers") as batch:
         batch.drop_column("digest_through")
         batch.drop_column("digest_language")
