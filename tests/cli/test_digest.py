@@ -10,9 +10,12 @@ import datetime as dt
 import email
 import email.policy
 import os
+import socket
 import ssl
+import struct
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +241,20 @@ def test_a_refused_login_or_a_server_that_is_down_is_retried_next_run(
     ]
 
 
+def test_without_a_relay_the_digest_is_off(config: InstanceConfigs) -> None:
+    _people(config)
+    off = _digest(config)
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.strip() == "the digest is off: no smtp_host in the [cli] configuration"
+
+
+def test_a_relay_without_a_login_is_refused_by_the_configuration(config: InstanceConfigs) -> None:
+    half = _digest(config.with_(CLI_SMTP_HOST="127.0.0.1"))
+    assert half.returncode == 1
+    assert "Traceback" not in half.stderr
+    assert "smtp_username, smtp_password and smtp_from" in half.stderr
+
+
 def test_an_address_is_checked_and_cleared(config: InstanceConfigs) -> None:
     _people(config)
     from core.errors import Invalid
@@ -251,3 +268,75 @@ def test_an_address_is_checked_and_cleared(config: InstanceConfigs) -> None:
         assert (ana.email, ana.digest_through) == (None, None)
     with config.session() as s:
         assert [d.email for d in digests.pending(s, TODAY)] == ["ben@example.net"]
+
+
+class _Socks5Relay:
+    """A minimal SOCKS5 server (no auth, CONNECT by host name), what tor's SocksPort speaks:
+    records the names it was asked for and relays the bytes. Ours, for the client's side of
+    the protocol; tor itself is not started here."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, int]] = []
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._one, args=(client,), daemon=True).start()
+
+    def _one(self, client: socket.socket) -> None:
+        with client:
+            assert client.recv(3) == b"\x05\x01\x00"
+            client.sendall(b"\x05\x00")
+            head = client.recv(5)
+            assert head[:4] == b"\x05\x01\x00\x03"  # CONNECT, by name: tor resolves it
+            name = client.recv(head[4]).decode()
+            (port,) = struct.unpack(">H", client.recv(2))
+            self.asked.append((name, port))
+            with socket.create_connection(("127.0.0.1", port)) as upstream:
+                client.sendall(b"\x05\x00\x00\x01" + bytes(4) + b"\x00\x00")
+                pipes = [
+                    threading.Thread(target=_pipe, args=(a, b), daemon=True)
+                    for a, b in ((client, upstream), (upstream, client))
+                ]
+                for pipe in pipes:
+                    pipe.start()
+                for pipe in pipes:
+                    pipe.join(30)
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+        sink.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+
+
+def test_smtp_proxy_sends_through_a_socks5_port_by_name(
+    config: InstanceConfigs, smtp: tuple[Inbox, int], certificate: tuple[Path, Path]
+) -> None:
+    inbox, port = smtp
+    _people(config)
+    with config.session() as s, s.begin():
+        for person in s.query(Reviewer).filter(Reviewer.email.is_not(None)):
+            person.digest_through = YESTERDAY - dt.timedelta(days=1)
+    _cases(config, "nacc", 1, YESTERDAY)
+    relay = _Socks5Relay()
+    try:
+        proxied = _env(config, port, certificate[0]).with_(CLI_SMTP_PROXY=f"127.0.0.1:{relay.port}")
+        done = _digest(proxied)
+    finally:
+        relay.close()
+    assert done.returncode == 0, done.stderr
+    assert relay.asked == [("127.0.0.1", port), ("127.0.0.1", port)]
+    assert len(inbox.messages) == 2
