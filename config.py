@@ -78,8 +78,10 @@ class Process(StrEnum):
 SECRETS: dict[Process, tuple[str, ...]] = {
     Process.SOURCE: ("secret_key", "pepper"),
     Process.REVIEWER: ("secret_key", "totp_key", "signing_key"),
-    Process.CLI: (),
+    Process.CLI: ("smtp_password",),
 }
+# Secrets a process may do without (the feature they open is then off).
+OPTIONAL_SECRETS = {"smtp_password"}
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,16 @@ class CliConfig(Shared):
     tor_restart_command: str = "systemctl restart westrong-tor.service"
     onionbalance_frontend: str = ""  # set on each app server behind an Onionbalance frontend
     onionbalance_instances: str = ""  # comma-separated backend addresses, on the frontend host
+    # The daily digest's mail (decision 081): a submission port with STARTTLS and a login;
+    # no smtp_host, no digest. smtp_ca_file trusts a relay's own CA instead of the system's;
+    # smtp_proxy ("127.0.0.1:9050") sends through a Tor SOCKS port.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = ""
+    smtp_ca_file: Path | None = None
+    smtp_proxy: str = ""
 
 
 AnyConfig = SourceConfig | ReviewerConfig | CliConfig
@@ -288,7 +300,7 @@ def load(process: Process, environ: Mapping[str, str]) -> AnyConfig:
     if unknown := set(own) - known - {"bind"}:
         raise ConfigError(f"unknown settings for {process.value}: {', '.join(sorted(unknown))}")
     own.pop("bind", None)
-    for name in ("database_url", "store_root", *SECRETS[process]):
+    for name in ("database_url", "store_root", *set(SECRETS[process]) - OPTIONAL_SECRETS):
         if not str(own.get(name, "")).strip():
             raise ConfigError(f"{_label(process, name)} is required")
     kwargs: dict[str, Any] = {
@@ -328,6 +340,14 @@ def _check(config: AnyConfig) -> None:
                     f"{_label(Process.CLI, name)} must be 127.0.0.1:PORT or unix:/PATH "
                     "(the apps listen on loopback or a Unix socket only)"
                 )
+    if isinstance(config, CliConfig) and config.smtp_host:
+        if not (config.smtp_username and config.smtp_password and config.smtp_from):
+            raise ConfigError(
+                "the digest's mail needs smtp_username, smtp_password and smtp_from with "
+                "smtp_host (a submission port with STARTTLS and a login)"
+            )
+        if config.smtp_proxy and not re.fullmatch(r"127\.0\.0\.1:[0-9]{1,5}", config.smtp_proxy):
+            raise ConfigError(f"{_label(Process.CLI, 'smtp_proxy')} must be 127.0.0.1:PORT")
     if isinstance(config, ReviewerConfig) and config.signing_key == config.secret_key[:32]:
         raise ConfigError("the reviewer interface's signing key and secret key must differ")
     if isinstance(config, ReviewerConfig | CliConfig):

@@ -11,7 +11,9 @@ them). Then, in-process, for each view:
          reviewer of both desks (session lookup, query, lazy loads, template, headers),
 
 --requests times each (after a warm-up), median and p95. Views: the first page, a filtered
-page (status=assessment&overdue=1) and page 200 (offset 4,975).
+page (status=assessment&overdue=1), page 200 (offset 4,975), and searches (decision 083): a
+word of a designation (two EFF words, as cases get them), an external reference number, a
+province's name with a status, and a category's name across all pages.
 
     .venv/bin/python -m bench.reviewer_inbox [--sources 10000] [--submissions 50000]
                                               [--requests 50]
@@ -37,8 +39,9 @@ from sqlalchemy import insert
 from bench import _postgres
 from bench._harness import log, machine, median, p95
 from bench._reviewer_seed import Account, Instance, add_desks, add_reviewers, sign_in_fields
-from core.inbox import InboxFilter, inbox
+from core.inbox import InboxFilter, SearchWord, inbox, search_words
 from core.workflow import add_months
+from crypto.codename import designation
 from journalist_interface.app import create_app
 from store.db import session_factory
 from store.models import Case, CaseStatus, Conclusion, Source, Submission, SubmissionKind
@@ -58,7 +61,7 @@ STATUS_WEIGHTS = {
     CaseStatus.CLOSED: 25,
 }
 CATEGORIES = ["bribery", "procurement_fraud", "embezzlement", "abuse_of_authority", "other"]
-PROVINCES = ["10", "50", "40", "90", "83", None]
+PROVINCES = ["TH-10", "TH-50", "TH-40", "TH-90", "TH-83", None]
 SECUREDROP = (
     "SecureDrop's journalist index for scale: 0.9 s at 960 sources / 3,820 submissions, "
     "1.9 s at 12,447 submissions"
@@ -77,7 +80,10 @@ def seed(
     sources: list[dict[str, object]] = []
     cases: list[dict[str, object]] = []
     created_days: list[dt.date] = []
-    for i in range(n_sources):
+    names: set[str] = set()
+    while len(names) < n_sources:
+        names.add(designation())
+    for i, name in enumerate(sorted(names, key=lambda _: rng.random())):
         created = today - dt.timedelta(days=rng.randrange(730))
         created_days.append(created)
         status = rng.choices(statuses, weights)[0]
@@ -95,7 +101,7 @@ def seed(
         )
         cases.append(
             {
-                "designation": f"case {i:05d} {secrets.token_hex(4)}",
+                "designation": name,
                 "last_activity_on": created,
                 "desk_id": desk_ids[i % 2],
                 "status": status,
@@ -155,6 +161,43 @@ def seed(
     return me, today, desk_ids
 
 
+def searches(instance: Instance, both: list[int]) -> list[tuple[str, str, InboxFilter, int]]:
+    """The search views: words the seeded data holds (the view resolves names to codes)."""
+    with instance.engine.connect() as conn:
+        word = str(conn.exec_driver_sql("SELECT designation FROM cases LIMIT 1").scalar()).split()[
+            0
+        ]
+        reference = str(
+            conn.exec_driver_sql(
+                "SELECT external_reference FROM cases WHERE external_reference IS NOT NULL "
+                "ORDER BY id DESC LIMIT 1"
+            ).scalar()
+        )
+    chiang = (SearchWord("chiang", provinces=frozenset({"TH-50", "TH-57"})),)
+    bribery = (SearchWord("bribery", categories=frozenset({"bribery"})),)
+    return [
+        (
+            f"search q={word}",
+            f"/?q={word}",
+            InboxFilter(desk_ids=both, search=search_words(word)),
+            1,
+        ),
+        (
+            f"search q={reference}",
+            f"/?q={reference}",
+            InboxFilter(desk_ids=both, search=search_words(reference)),
+            1,
+        ),
+        (
+            "search q=chiang&status=assessment",
+            "/?q=chiang&status=assessment",
+            InboxFilter(desk_ids=both, status=CaseStatus.ASSESSMENT, search=chiang),
+            1,
+        ),
+        ("search q=bribery", "/?q=bribery", InboxFilter(desk_ids=both, search=bribery), 1),
+    ]
+
+
 def timed(work: Callable[[], None], count: int, warmup: int = 3) -> list[float]:
     for _ in range(warmup):
         work()
@@ -211,6 +254,7 @@ def main() -> int:
                 1,
             ),
             (f"page {deep}", f"/?page={deep}", InboxFilter(desk_ids=both), deep),
+            *searches(instance, both),
         ]
         results: list[tuple[str, list[float], list[float]]] = []
         for label, url, f, number in views:

@@ -25,7 +25,7 @@ import click
 from sqlalchemy.orm import Session
 
 import config as config_module
-from cli import onion
+from cli import mail, onion
 from config import CliConfig, ConfigError, load_cli_config
 from core import (
     accounts,
@@ -33,6 +33,7 @@ from core import (
     backup,
     deletion,
     desks,
+    digest,
     integrity,
     memberships,
     restore,
@@ -432,6 +433,42 @@ def purge() -> None:
         click.echo(f"published statistics for {', '.join(months)}")
     if worked.failed:
         raise click.exceptions.Exit(1)
+
+
+@group.command("digest")
+def digest_command() -> None:
+    """Send the daily digest (from a timer): to each reviewer who gave an email address,
+    the number of new reports and of acknowledgements due at their desks, nothing else;
+    nothing when both are zero. A mail that cannot be sent is retried by the next run
+    (exit status 1, one line per failure)."""
+    config = _config()
+    if not config.smtp_host:
+        # Not a failure: the timer is installed everywhere, the digest is opt-in.
+        click.echo("the digest is off: no smtp_host in the [cli] configuration")
+        return
+    with _transaction(config) as session:
+        due = digest.pending(session, today())
+    sent = quiet = 0
+    failures: list[str] = []
+    for one in due:
+        if not one.empty:
+            subject, body = digest.text(one)
+            try:
+                mail.send(config, one.email, subject, body)
+            except mail.MailError as exc:
+                failures.append(str(exc))
+                continue
+            sent += 1
+        else:
+            quiet += 1
+        with _transaction(config) as session:
+            digest.mark_sent(session, one)
+    click.echo(f"sent {sent} digests ({quiet} with nothing to say)")
+    if failures:
+        raise CommandError(
+            f"{len(failures)} digests not sent, retried next run: "
+            + "; ".join(sorted(set(failures)))
+        )
 
 
 @group.command("backup")

@@ -62,6 +62,8 @@ class Action(StrEnum):
     CLOSURE_PROPOSED = "closure_proposed"
     CLOSURE_APPROVED = "closure_approved"
     CLOSURE_RETURNED = "closure_returned"
+    DIGEST_ADDRESS_SET = "digest_address_set"  # the address itself is never logged
+    DIGEST_ADDRESS_CLEARED = "digest_address_cleared"
 
 
 def _moment(at: dt.datetime) -> str:

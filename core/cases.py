@@ -166,11 +166,19 @@ def assign(session: Session, case: Case, actor: Reviewer, chosen: Reviewer | Non
 
 
 def set_labels(
-    session: Session, case: Case, actor: Reviewer, category: str | None, province: str | None
+    session: Session,
+    case: Case,
+    actor: Reviewer,
+    category: str | None,
+    province: str | None,
+    file_number: str | None = None,
 ) -> None:
-    """Set the reviewer-written labels the statistics count by."""
+    """Set the reviewer-written labels the statistics count by, and the desk's own file
+    number (searchable, decision 084; None leaves it as it is)."""
     case.category = category or None
     case.province = province or None
+    if file_number is not None:
+        case.file_number = file_number.strip()[:100] or None
     record(session, actor, Action.LABELS, case)
 
 

@@ -164,7 +164,7 @@ if [ "$SYSTEMCTL" = 1 ]; then
     printf 'source_onion_address = "%s"\n' "$source_address" >>/etc/westrong/reviewer.toml
   systemctl daemon-reload
   for unit in westrong-source.service westrong-reviewer.service westrong-tor.service \
-    westrong-purge.timer westrong-onion-sync.timer; do
+    westrong-purge.timer westrong-digest.timer westrong-onion-sync.timer; do
     systemctl is-enabled --quiet "$unit" || systemctl enable --now "$unit"
   done
   say "source onion:   $source_address"

@@ -125,6 +125,7 @@ class LabelsForm(TranslatedForm):
         _l("Province"),
         validators=[Optional()],
     )
+    file_number = StringField(_l("Your file number"), validators=[Optional(), Length(max=100)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pyotp
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_wtf.csrf import validate_csrf
@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import ValidationError
 
-from core import accounts, memberships, statistics
+from core import accounts, digest, memberships, statistics
 from core import desks as desk_cases
 from core import settings as instance_settings
 from core.audit import Action, record
@@ -172,7 +172,8 @@ def _person(reviewer_id: int) -> Reviewer:
 
 
 @bp.post(
-    '/reviewers/<id:reviewer_id>/<any("reset-2fa", "reset-passphrase", "disable", "enable"):what>'
+    "/reviewers/<id:reviewer_id>/"
+    '<any("reset-2fa", "reset-passphrase", "disable", "enable", "clear-email"):what>'
 )
 @admin_only
 def reviewer_action(reviewer_id: int, what: str) -> ResponseReturnValue:
@@ -187,6 +188,10 @@ def reviewer_action(reviewer_id: int, what: str) -> ResponseReturnValue:
         new = accounts.reset_passphrase(db(), hasher(), reviewer(), person)
         shown = {"passphrase": new.passphrase, "username": person.username}
         return render_template("reviewer/credentials.html", **shown)
+    if what == "clear-email":
+        digest.clear_address(db(), reviewer(), person)
+        flash("digest-address-cleared")
+        return redirect(url_for("admin.reviewers"), code=303)
     accounts.set_active(db(), reviewer(), person, what == "enable")
     return redirect(url_for("admin.reviewers"), code=303)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import (
     Blueprint,
     abort,
+    flash,
     g,
     make_response,
     redirect,
@@ -14,7 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from core import accounts, desks
+from core import accounts, desks, digest
 from core.audit import Action, record
 from core.errors import Invalid, NotFound
 from journalist_interface import sessions, signin
@@ -90,6 +93,28 @@ def account() -> ResponseReturnValue:
         cookie_names().session, httponly=True, samesite="Strict", secure=config().secure_cookies
     )
     return response
+
+
+@bp.post("/account/digest")
+def account_digest() -> ResponseReturnValue:
+    """Give, change or remove the address of the daily digest (decision 080)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    me = reviewer()
+    if request.form.get("clear"):
+        digest.clear_address(db(), me, me)
+        flash("digest-cleared")
+        return redirect(url_for("auth.account"), code=303)
+    today = dt.datetime.now(dt.UTC).date()
+    try:
+        digest.set_address(
+            db(), me, me, request.form.get("email", ""), request.form.get("language", ""), today
+        )
+    except Invalid:
+        form = SignInForm(username=me.username)
+        return render_template("reviewer/account.html", form=form, bad_email=True), 400
+    flash("digest-saved")
+    return redirect(url_for("auth.account"), code=303)
 
 
 @bp.get("/notices")

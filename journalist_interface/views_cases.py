@@ -4,6 +4,7 @@ Each view parses the request, calls one use case, and renders."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask import (
     Blueprint,
@@ -18,10 +19,11 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 
 from core import cases, export, integrity, memberships, replies
 from core.errors import WorkflowError
-from core.inbox import InboxFilter
+from core.inbox import InboxFilter, search_words
 from core.inbox import inbox as inbox_query
 from core.workflow import APPROVED_MOVES, TRANSITIONS, acknowledgement_late, feedback_late
 from journalist_interface.context import blobs, reviewer, signer
@@ -40,13 +42,28 @@ from store.models import Case, CaseStatus, Conclusion, Reply, Reviewer, Submissi
 from webcommon.db import db
 from webcommon.i18n import current_language
 from webcommon.params import arg_int, page_arg
-from webcommon.places import BY_CODE
+from webcommon.places import BY_CODE, PROVINCES
 
 bp = Blueprint("cases", __name__)
 
 
 def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
+
+
+PROVINCE_NAMES = {p.code: (p.name_th, p.name_en) for p in PROVINCES}
+
+
+@functools.cache
+def _category_names() -> dict[str, list[str]]:
+    """Each category's label in Thai and in English, what a search word is matched against.
+    Once per process: force_locale reloads the catalogs, which cost more than the search."""
+    names: dict[str, list[str]] = {code: [] for code in CATEGORIES}
+    for language in ("th", "en"):
+        with force_locale(language):
+            for code, label in CATEGORIES.items():
+                names[code].append(str(label))
+    return names
 
 
 @bp.get("/")
@@ -65,6 +82,11 @@ def inbox() -> ResponseReturnValue:
         starred=request.args.get("starred") == "1",
         awaiting_approval=request.args.get("awaiting") == "1",
         sort=request.args.get("sort", "activity"),
+        search=search_words(
+            request.args.get("q", ""),
+            _category_names(),
+            PROVINCE_NAMES,
+        ),
     )
     page = inbox_query(db(), f, _today(), page=page_arg())
     return render_template(
@@ -96,7 +118,11 @@ def case(case_id: int) -> ResponseReturnValue:
         [("", "—")] + [(str(r.id), r.username) for r in cases.assignable(db(), found)]
     )
     assign.assignee.data = str(found.assignee_id or "")
-    labels = LabelsForm(category=found.category or "", province=found.province or "")
+    labels = LabelsForm(
+        category=found.category or "",
+        province=found.province or "",
+        file_number=found.file_number or "",
+    )
     decides = memberships.decides(db(), reviewer(), found.desk_id)
     return render_template(
         "reviewer/case.html",
@@ -226,7 +252,9 @@ def labels(case_id: int) -> ResponseReturnValue:
     form = LabelsForm()
     if not form.validate_on_submit():
         abort(400)
-    cases.set_labels(db(), found, reviewer(), form.category.data, form.province.data)
+    cases.set_labels(
+        db(), found, reviewer(), form.category.data, form.province.data, form.file_number.data or ""
+    )
     return _back(found)
 
 

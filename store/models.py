@@ -196,7 +196,9 @@ class Case(Base):
     # counts from it; None while it is open).
     first_feedback_on: Mapped[dt.date | None] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
-    external_reference: Mapped[str | None] = mapped_column(String(200))
+    external_reference: Mapped[str | None] = mapped_column(String(200))  # set on referral
+    # The desk's own file number for the case (decision 084), set on the case page any time.
+    file_number: Mapped[str | None] = mapped_column(String(100))
     category: Mapped[str | None] = mapped_column(String(64))
     province: Mapped[str | None] = mapped_column(String(64))
     assignee_id: Mapped[int | None] = mapped_column(
@@ -293,6 +295,11 @@ class Reviewer(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # The daily digest (decision 080): an officer's own address (personal data: the reviewer
+    # and admins read it), the language of the mail, and the last day a digest counted.
+    email: Mapped[str | None] = mapped_column(String(254))
+    digest_language: Mapped[str] = mapped_column(String(2), default="th", server_default="th")
+    digest_through: Mapped[dt.date | None] = mapped_column(Date)
     desks: Mapped[list[Desk]] = relationship(secondary=reviewer_desks, back_populates="reviewers")
     memberships: Mapped[list[Membership]] = relationship(viewonly=True)
 

@@ -27,7 +27,13 @@ TINY: dict[str, tuple[list[str], list[str]]] = {
     ),
     "reviewer_inbox": (
         ["--sources", "60", "--submissions", "200", "--requests", "1"],
-        ["seeded 60 sources", "first page (60 cases)", "page 3 (60 cases)", "slowest page"],
+        [
+            "seeded 60 sources",
+            "first page (60 cases)",
+            "page 3 (60 cases)",
+            "search q=bribery",
+            "slowest page",
+        ],
     ),
     "reviewer_signin": (["--count", "1"], ["sign-in (GET /login + POST /login -> 303)"]),
     "backup_restore": (["--sources", "20", "--mib", "1"], ["ratio", "peak RSS"]),

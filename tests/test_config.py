@@ -183,3 +183,29 @@ def test_production_refuses_a_reviewer_without_a_signing_key() -> None:
         load_reviewer_config(values)
     with pytest.raises(ConfigError, match="reviewer process's secret"):
         load_source_config({**env(), "WESTRONG_REVIEWER_SIGNING_KEY": "04" * 32})
+
+
+def _cli_env(**extra: str) -> dict[str, str]:
+    base = {"WESTRONG_DATABASE_URL": "sqlite:///x.db", "WESTRONG_STORE_ROOT": "/tmp/store"}
+    return {**base, **{f"WESTRONG_{k.upper()}": v for k, v in extra.items()}}
+
+
+def test_the_relay_password_is_the_command_lines_secret() -> None:
+    relay = {
+        "cli_smtp_host": "mail.example.org",
+        "cli_smtp_username": "drop",
+        "cli_smtp_password": "a relay password",
+        "cli_smtp_from": "drop@example.org",
+    }
+    cli = load_cli_config(_cli_env(**relay))
+    assert (cli.smtp_host, cli.smtp_port) == ("mail.example.org", 587)
+    assert "a relay password" not in repr(cli)
+    assert load_cli_config(_cli_env()).smtp_host == ""  # optional: the digest is off
+    with pytest.raises(ConfigError, match="cli process's secret"):
+        load_source_config({**env(), "WESTRONG_CLI_SMTP_PASSWORD": "a relay password"})
+    with pytest.raises(ConfigError, match="development secret"):
+        load_cli_config(_cli_env(**{**relay, "cli_smtp_password": "dev-password"}))
+    with pytest.raises(ConfigError, match="smtp_username, smtp_password and smtp_from"):
+        load_cli_config(_cli_env(cli_smtp_host="mail.example.org"))
+    with pytest.raises(ConfigError, match=r"SMTP_PROXY must be 127\.0\.0\.1:PORT"):
+        load_cli_config(_cli_env(**relay, cli_smtp_proxy="tor.example.org:9050"))

@@ -44,6 +44,7 @@ COMMANDS = [
     "onion-config",
     "onion-client-key",
     "statistics",
+    "digest",
 ]
 
 

@@ -27,6 +27,7 @@ MAX_EXPOSURE = {
     "westrong-source.service": 1.1,
     "westrong-reviewer.service": 1.1,
     "westrong-purge.service": 1.1,
+    "westrong-digest.service": 1.1,
     "westrong-tor.service": 1.2,
     "westrong-onion-sync.service": 2.4,
 }
