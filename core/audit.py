@@ -58,6 +58,9 @@ class Action(StrEnum):
     CASE_VIEWED = "case_viewed"
     DESK_RECIPIENTS_CHANGED = "desk_recipients_changed"
     DESK_NOTICE_ACKNOWLEDGED = "desk_notice_acknowledged"
+    AUTHORSHIP_CHALLENGE = "authorship_challenge"
+    AUTHORSHIP_PROVEN = "authorship_proven"
+    AUTHORSHIP_FAILED = "authorship_failed"
 
 
 def _moment(at: dt.datetime) -> str:

@@ -27,6 +27,7 @@ _KIND = {
     "message": "ข้อความและข้อมูลที่แจ้ง / Message and details",
     "file": "ไฟล์ / File",
     "reply": "ข้อความตอบกลับของหน่วยงานผู้รับเรื่อง / Desk's reply",
+    "identity": "ข้อมูลระบุตัวตนที่ผู้แจ้งให้ไว้ / Identity given by the source",
 }
 _LANGUAGE = {"th": "ไทย / Thai", "en": "อังกฤษ / English"}
 _STYLE = """
@@ -179,6 +180,24 @@ def _item_row(result: ItemResult) -> str:
     )
 
 
+def _identity_section(results: Sequence[ItemResult]) -> str:
+    """List identity items apart from the cases (decision 097): withheld, or opened on request."""
+    rows = []
+    for r in results:
+        source = r.item.source if r.item else ""
+        if r.withheld:
+            what = _e(_both("identity_withheld"))
+        else:
+            what = " ".join(_link(p, p.name) for p in r.outputs)
+        rows.append(f"<tr><td>{_e(source)}</td><td>{what}</td></tr>\n")
+    return (
+        f'<h2 class="warn">{_e(_both("identity_heading"))}</h2>\n'
+        "<table>\n<tr><th>ผู้แจ้ง / Source</th><th>ไฟล์ / Files</th></tr>\n"
+        + "".join(rows)
+        + "</table>\n"
+    )
+
+
 def index_html(
     bundle_name: str,
     created: str,
@@ -209,8 +228,9 @@ def index_html(
         body.append(f'<h2 class="bad">{_e(heading)}</h2>\n')
         body.append(_table([(r.label, _both(r.reason, r.detail)) for r in failed], css="failed"))
     folders: dict[str, list[ItemResult]] = {}
+    identity = [r for r in results if r.ok and r.item is not None and r.item.kind == "identity"]
     for result in results:
-        if result.item is not None:
+        if result.item is not None and result not in identity:
             folders.setdefault(result.folder, []).append(result)
     for folder, items in folders.items():
         source = items[0].item.source if items[0].item else folder
@@ -222,4 +242,6 @@ def index_html(
         )
         body.extend(_item_row(r) for r in items)
         body.append("</table>\n")
+    if identity:
+        body.append(_identity_section(identity))
     return _page(f"WE STRONG Drop: {bundle_name}", body)

@@ -24,6 +24,8 @@ class ItemResult:
     risks: set[str] = field(default_factory=set)
     cleaned: Path | None = None  # relative to the output folder
     clean_problem: str = ""
+    # An identity item (decision 097) left closed because the officer did not ask for it.
+    withheld: bool = False
 
     @property
     def ok(self) -> bool:
