@@ -32,7 +32,7 @@ from workstation.progress import Progress
 from workstation.results import ItemResult
 
 FILES_FOLDER = "files"  # source files apart from ours: no upload can pose as a report
-# Identity details given by a source (decision 097), apart from every case folder and report.
+# Identity details given by a source (decision 096), apart from every case folder and report.
 IDENTITY_FOLDER = "identity"
 _REPORT_LIMIT = 4 * 1024 * 1024  # bytes of message a printed report holds
 

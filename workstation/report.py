@@ -181,7 +181,7 @@ def _item_row(result: ItemResult) -> str:
 
 
 def _identity_section(results: Sequence[ItemResult]) -> str:
-    """List identity items apart from the cases (decision 097): withheld, or opened on request."""
+    """List identity items apart from the cases (decision 096): withheld, or opened on request."""
     rows = []
     for r in results:
         source = r.item.source if r.item else ""

@@ -24,7 +24,7 @@ class ItemResult:
     risks: set[str] = field(default_factory=set)
     cleaned: Path | None = None  # relative to the output folder
     clean_problem: str = ""
-    # An identity item (decision 097) left closed because the officer did not ask for it.
+    # An identity item (decision 096) left closed because the officer did not ask for it.
     withheld: bool = False
 
     @property

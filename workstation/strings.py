@@ -366,6 +366,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "I understand; open anyway on this connected computer",
         "เข้าใจแล้ว ยืนยันจะเปิดบนเครื่องที่ต่อเครือข่ายอยู่",
     ),
+    "win_reveal_identity": (
+        "Also open identity details a source gave (only if you need them)",
+        "เปิดข้อมูลระบุตัวตนที่ผู้แจ้งให้ไว้ด้วย (เฉพาะเมื่อจำเป็น)",
+    ),
     "win_key_intro": (
         "Do this once per desk. The key file stays on this computer and on the backup stick.",
         "ทำครั้งเดียวต่อหน่วยงานผู้รับเรื่อง ไฟล์กุญแจเก็บไว้บนเครื่องนี้และบน USB สำรองเท่านั้น",

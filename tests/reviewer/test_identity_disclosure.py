@@ -1,4 +1,4 @@
-"""Identity disclosure by choice through the real apps (decision 097): a separate, marked,
+"""Identity disclosure by choice through the real apps (decision 096): a separate, marked,
 encrypted item; the desk sees that it exists, never its content on the server; the
 workstation opens it only when the officer asks, apart from the reports."""
 

@@ -102,6 +102,10 @@ class OpenPage:
         t.bind(self.confirm.set_label, "win_network_confirm")
         self.confirm.connect("toggled", lambda _c: self.refresh_network())
         box.pack_start(self.confirm, False, False, 0)
+        # Identity items stay closed unless the officer asks (decision 096).
+        self.reveal = Gtk.CheckButton()
+        t.bind(self.reveal.set_label, "win_reveal_identity")
+        box.pack_start(self.reveal, False, False, 0)
         buttons = Gtk.Box(spacing=10)
         self.open_button = t.button("win_open")
         self.open_button.connect("clicked", lambda _b: self.start())
@@ -210,6 +214,7 @@ class OpenPage:
             self.key_path,
             self.passphrase.get_text(),
         )
+        reveal = self.reveal.get_active()
         if output_in_use(out):
             self.say("out_not_empty", detail=out)
             return
@@ -237,6 +242,7 @@ class OpenPage:
                         lambda _r: None,
                         self.t.texts,
                         pinned,
+                        reveal_identity=reveal,
                     )
                 except Cancelled:
                     _remove_output(out, existed)
