@@ -127,6 +127,8 @@ def _case_json(case: Case, unread: int | None = None) -> dict[str, Any]:
         # The case's own reply key (decision 067); null for a case opened before cases had
         # one: the source's key is shared by their cases at every desk, so it is never shown.
         "reply_recipient": case.reply_recipient,
+        "authorship_key": case.authorship_key,
+        "authorship_proven_on": day(case.authorship_proven_on),
     }
 
 
