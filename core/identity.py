@@ -1,4 +1,4 @@
-"""Identity disclosure by the source's choice (decision 097): their name or contact details
+"""Identity disclosure by the source's choice (decision 096): their name or contact details
 as a separate item of a case, marked as such, encrypted to the desk like every other item."""
 
 from __future__ import annotations

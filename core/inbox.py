@@ -49,7 +49,7 @@ class InboxPage:
     page: int
     per_page: int
     counts: dict[str, int] = field(default_factory=dict)
-    # Cases whose source gave identity details (decision 097): a mark, never the content.
+    # Cases whose source gave identity details (decision 096): a mark, never the content.
     identified: set[int] = field(default_factory=set)
 
     @property

@@ -108,6 +108,23 @@ def test_a_signature_for_another_case_or_challenge_proves_nothing(world: World) 
     assert _actions(world).count("authorship_failed") == 3
 
 
+def test_the_desk_can_send_the_challenge_in_a_reply(world: World) -> None:
+    source, _codename, cases = _source_at_both_desks(world)
+    officer = sign_in(world, "somchai")
+    token = token_of(officer, f"/cases/{cases['nacc']}")
+    sent = officer.post(f"/cases/{cases['nacc']}/authorship/reply", data={"csrf_token": token})
+    assert sent.status_code == 303
+    found = CHALLENGE.search(officer.get(f"/cases/{cases['nacc']}").get_data(as_text=True))
+    assert found
+    page = source.get("/lookup").get_data(as_text=True)
+    assert found.group(1) in page  # the reply carries it, in Thai and English
+    assert "พิสูจน์ว่าคุณเป็นผู้แจ้ง" in page
+    assert "Prove that you made a report" in page
+    signature = _sign(source, "nacc", found.group(1))
+    assert 'id="authorship-proven"' in _check(officer, cases["nacc"], signature)
+    assert _actions(world) == ["authorship_challenge", "authorship_proven"]
+
+
 def test_a_case_of_another_desk_cannot_be_challenged(world: World) -> None:
     officer = sign_in(world, "somchai")  # at nacc only
     token = token_of(officer, f"/cases/{world.cases['nacc']}")
