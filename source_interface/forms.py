@@ -107,7 +107,7 @@ class SignChallengeForm(TranslatedForm):
 
 
 class IdentityForm(TranslatedForm):
-    """Identity or contact details, given by the source's choice (decision 097)."""
+    """Identity or contact details, given by the source's choice (decision 096)."""
 
     desk = SelectField(_l("Give them to"), validators=[InputRequired()])
     details = TextAreaField(

@@ -1,4 +1,4 @@
-"""Giving identity or contact details by choice (decision 097): a separate, marked item."""
+"""Giving identity or contact details by choice (decision 096): a separate, marked item."""
 
 from __future__ import annotations
 

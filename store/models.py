@@ -70,7 +70,7 @@ class SubmissionKind(enum.StrEnum):
 
     MESSAGE = "message"
     FILE = "file"
-    # The source's identity or contact details, given by choice (decision 097): kept apart
+    # The source's identity or contact details, given by choice (decision 096): kept apart
     # from the tip everywhere, opened on the workstation only when asked for.
     IDENTITY = "identity"
 

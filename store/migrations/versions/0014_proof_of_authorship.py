@@ -1,6 +1,6 @@
 """cases: a per-case authorship key, the desk's challenge and the day it was proven (decision
 095). Existing cases keep NULL until their source next signs in (the server holds no secret
-to derive a key with before then). Identity items (decision 097) are a new submission kind:
+to derive a key with before then). Identity items (decision 096) are a new submission kind:
 the kind column is a plain string without a CHECK, so it needs no change.
 
 Revision ID: 0014
