@@ -156,6 +156,28 @@ def test_an_older_case_gets_its_key_at_the_next_sign_in(world: World) -> None:
     assert 'id="authorship-proven"' in _check(officer, cases["nacc"], signature)
 
 
+def test_a_session_older_than_the_key_is_told_to_sign_in_again(world: World) -> None:
+    source, _codename, cases = _source_at_both_desks(world)
+    with world.session() as s, s.begin():  # signed in before the upgrade gave keys
+        s.execute(
+            update(Case)
+            .where(Case.id == cases["nacc"])
+            .values(authorship_key=None, authorship_salt=None)
+        )
+    page = source.get("/authorship").get_data(as_text=True)
+    refused = source.post(
+        "/authorship",
+        data={"csrf_token": csrf(page), "desk": "nacc", "challenge": authorship.new_challenge()},
+    )
+    assert refused.status_code == 400
+    assert 'id="signature"' not in refused.get_data(as_text=True)
+    odd = source.post(
+        "/authorship", data={"csrf_token": csrf(page), "desk": "uni", "challenge": "nonsense"}
+    )
+    assert odd.status_code == 400
+    assert 'id="signature"' not in odd.get_data(as_text=True)
+
+
 def test_the_bundle_carries_the_key_and_the_workstation_checks_a_proof(
     world: World, tmp_path: Path
 ) -> None:
