@@ -4,16 +4,13 @@ source's signature and its check. The server keeps only the public key and a sal
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from core import replies
 from core.audit import Action, record
 from crypto import authorship
 from crypto.errors import CryptoError
 from crypto.keys import Identity
-from store.blobs import BlobStore
 from store.models import Case, Reviewer, Source
 
 
@@ -39,21 +36,6 @@ def issue_challenge(session: Session, actor: Reviewer, case: Case) -> str:
     challenge = authorship.new_challenge()
     case.authorship_challenge = challenge
     record(session, actor, Action.AUTHORSHIP_CHALLENGE, case)
-    return challenge
-
-
-def send_challenge(
-    session: Session,
-    blobs: BlobStore,
-    actor: Reviewer,
-    case: Case,
-    words: Callable[[str], str],
-    language: str,
-) -> str:
-    """Send the case's open challenge (a fresh one if none is open) to the source in a reply
-    whose text `words(challenge)` gives; audit both."""
-    challenge = case.authorship_challenge or issue_challenge(session, actor, case)
-    replies.send(session, blobs, case, actor, words(challenge), language)
     return challenge
 
 

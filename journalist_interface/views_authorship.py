@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core import authorship, cases
+from core import authorship, cases, replies
 from journalist_interface.context import blobs, reviewer
 from journalist_interface.forms import ActionForm, AuthorshipForm
 from webcommon.db import db
@@ -60,7 +60,9 @@ def reply(case_id: int) -> ResponseReturnValue:
     if found.authorship_key is None:
         flash("authorship-no-key")
         return _back(case_id)
-    authorship.send_challenge(db(), blobs(), reviewer(), found, _reply_text, current_language())
+    replies.send_authorship_challenge(
+        db(), blobs(), reviewer(), found, _reply_text, current_language()
+    )
     flash("reply-sent")
     return _back(case_id)
 
