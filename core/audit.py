@@ -64,6 +64,9 @@ class Action(StrEnum):
     CLOSURE_RETURNED = "closure_returned"
     DIGEST_ADDRESS_SET = "digest_address_set"  # the address itself is never logged
     DIGEST_ADDRESS_CLEARED = "digest_address_cleared"
+    AUTHORSHIP_CHALLENGE = "authorship_challenge"
+    AUTHORSHIP_PROVEN = "authorship_proven"
+    AUTHORSHIP_FAILED = "authorship_failed"
 
 
 def _moment(at: dt.datetime) -> str:

@@ -15,7 +15,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -81,10 +81,20 @@ def manifest_signature(signer: SigningKey, manifest: bytes) -> bytes:
     return signer.sign(labels.BUNDLE_SIGNATURE + manifest)
 
 
+def authorship_keys(case: Case) -> dict[str, str]:
+    """Return the case's authorship key by designation, for the manifest (decision 095)."""
+    return {case.designation: case.authorship_key} if case.authorship_key else {}
+
+
 def stream(
-    blobs: BlobStore, items: Sequence[Item], instance: str, signer: SigningKey
+    blobs: BlobStore,
+    items: Sequence[Item],
+    instance: str,
+    signer: SigningKey,
+    authorship: Mapping[str, str] | None = None,
 ) -> Iterator[bytes]:
-    """Yield the bytes of a bundle holding these items, its manifest signed by `signer`."""
+    """Yield the bytes of a bundle holding these items, its manifest signed by `signer`;
+    `authorship` gives each case's authorship key, listed under `cases`."""
     pipe = _Pipe()
     manifest = []
     with zipfile.ZipFile(pipe, "w", allowZip64=True) as archive:
@@ -118,6 +128,11 @@ def stream(
             "instance": instance,
             "items": manifest,
         }
+        if authorship:
+            document["cases"] = [
+                {"source": source, "authorship_key": key}
+                for source, key in sorted(authorship.items())
+            ]
         data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
         archive.writestr(_entry("manifest.json"), data)
         archive.writestr(_entry(SIGNATURE), manifest_signature(signer, data))

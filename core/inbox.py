@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, Select, UnaryExpression, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.workflow import overdue_clause
-from store.models import Case, CaseStatus, Submission
+from store.models import Case, CaseStatus, Submission, SubmissionKind
 
 SORTS: dict[str, UnaryExpression[Any]] = {
     "activity": Case.last_activity_on.desc(),
@@ -114,6 +114,8 @@ class InboxPage:
     page: int
     per_page: int
     counts: dict[str, int] = field(default_factory=dict)
+    # Cases whose source gave identity details (decision 096): a mark, never the content.
+    identified: set[int] = field(default_factory=set)
 
     @property
     def pages(self) -> int:
@@ -164,4 +166,11 @@ def inbox(
         .tuples()
         .all()
     )
-    return InboxPage(list(rows), unread, total, page, per_page)
+    identified = set(
+        session.scalars(
+            select(Submission.case_id)
+            .where(Submission.case_id.in_(ids), Submission.kind == SubmissionKind.IDENTITY)
+            .distinct()
+        )
+    )
+    return InboxPage(list(rows), unread, total, page, per_page, identified=identified)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from core import unit, workflow
+from core import authorship, unit, workflow
 from core.audit import Action, record
 from core.errors import Invalid
 from core.tips import discard, recipients, today
@@ -108,3 +109,18 @@ def _record(
     record(session, actor, Action.REPLY, case)
     session.flush()
     return reply
+
+
+def send_authorship_challenge(
+    session: Session,
+    blobs: BlobStore,
+    actor: Reviewer,
+    case: Case,
+    words: Callable[[str], str],
+    language: str,
+) -> str:
+    """Send the case's open challenge (a fresh one if none is open) to the source in a reply
+    whose text `words(challenge)` gives; audit both."""
+    challenge = case.authorship_challenge or authorship.issue_challenge(session, actor, case)
+    send(session, blobs, case, actor, words(challenge), language)
+    return challenge

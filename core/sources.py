@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core import deletion, unit
+from core import authorship, deletion, unit
 from core.errors import Conflict, NotFound
 from core.tips import today
 from crypto import age
@@ -53,6 +53,8 @@ def sign_in(session: Session, identity: SourceIdentity) -> Source:
     if source is None:
         raise NotFound()
     source.last_activity_on = today()
+    # A case opened before proof of authorship existed gets its key now (decision 095).
+    authorship.key_old_cases(source, identity.reply_identity)
     return source
 
 

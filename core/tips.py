@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import unit, workflow
+from core import authorship, unit, workflow
 from core.errors import Conflict
 from crypto import age
 from crypto import codename as codenames
@@ -144,6 +144,7 @@ def open_case(
             salt = new_case_salt()
             case.reply_salt = salt
             case.reply_recipient = str(case_reply_identity(reply_identity, salt).recipient)
+            authorship.set_key(case, reply_identity)
         workflow.start_clocks(case, day)
         session.add(case)
     return case

@@ -15,7 +15,7 @@ from crypto import padding
 from crypto.errors import InnerFormatError
 
 MAGIC = b"westrong-drop/inner/v1\n"
-KINDS = frozenset({"message", "file", "reply"})
+KINDS = frozenset({"message", "file", "reply", "identity"})
 MAX_HEADER = 1024 * 1024
 MAX_FRAME = 1024 * 1024
 _LEN = 4

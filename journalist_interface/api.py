@@ -132,6 +132,8 @@ def _case_json(case: Case, unread: int | None = None) -> dict[str, Any]:
         # An officer's conclusion or closure waiting for a supervisor (decision 076).
         "proposed_status": case.proposed_status.value if case.proposed_status else None,
         "approved_by": case.approved_by,
+        "authorship_key": case.authorship_key,
+        "authorship_proven_on": day(case.authorship_proven_on),
     }
 
 

@@ -18,6 +18,7 @@ from journalist_interface.api import bp as api_bp
 from journalist_interface.context import config, now
 from journalist_interface.views_admin import bp as admin_bp
 from journalist_interface.views_auth import bp as auth_bp
+from journalist_interface.views_authorship import bp as authorship_bp
 from journalist_interface.views_cases import bp as cases_bp
 from journalist_interface.views_metrics import bp as metrics_bp
 from journalist_interface.views_retention import bp as retention_bp
@@ -52,6 +53,7 @@ def create_app(config: ReviewerConfig) -> Flask:
     csrf.exempt("journalist_interface.views_admin.upload_logo")  # checked from the parsed body
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(authorship_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(retention_bp)
     app.register_blueprint(metrics_bp)

@@ -90,6 +90,14 @@ class ReplyForm(TranslatedForm):
     )
 
 
+class AuthorshipForm(TranslatedForm):
+    """The signature a person hands over to prove they made the report (decision 095)."""
+
+    signature = TextAreaField(
+        _l("Signature the person gave you"), validators=[InputRequired(), Length(max=400)]
+    )
+
+
 class StatusForm(TranslatedForm):
     """Move the case along the workflow."""
 

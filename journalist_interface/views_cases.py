@@ -33,6 +33,7 @@ from journalist_interface.forms import (
     STATUS_LABELS,
     ActionForm,
     AssignForm,
+    AuthorshipForm,
     LabelsForm,
     ReplyForm,
     StatusForm,
@@ -134,6 +135,7 @@ def case(case_id: int) -> ResponseReturnValue:
         labels_form=labels,
         reply_form=ReplyForm(),
         action=ActionForm(),
+        authorship_form=AuthorshipForm(formdata=None),
         categories=CATEGORIES,
         province=BY_CODE.get(found.province or ""),
         decides=decides,
@@ -172,7 +174,8 @@ def export_bundle(case_id: int) -> ResponseReturnValue:
         abort(400)
     items = export.export_case(db(), reviewer(), found, request.form.get("which") == "unread")
     name = f"westrong-{export.slug(found.designation)}-{_today().isoformat()}.zip"
-    body = stream_with_context(export.stream(blobs(), items, "WE STRONG Drop", signer()))
+    keys = export.authorship_keys(found)
+    body = stream_with_context(export.stream(blobs(), items, "WE STRONG Drop", signer(), keys))
     return Response(
         body,
         mimetype="application/zip",

@@ -12,6 +12,8 @@ from crypto.errors import BusyError
 from crypto.gate import Gate
 from source_interface.forms import LogoutForm
 from source_interface.views import bp, signed_in_or_none
+from source_interface.views_authorship import bp as authorship_bp
+from source_interface.views_identity import bp as identity_bp
 from source_interface.views_statistics import bp as statistics_bp
 from webcommon.app import base_app
 from webcommon.branding import init_branding
@@ -40,6 +42,8 @@ def create_app(config: SourceConfig) -> Flask:
     csrf = CSRFProtect(app)
     app.register_blueprint(bp)
     app.register_blueprint(statistics_bp)
+    app.register_blueprint(authorship_bp)
+    app.register_blueprint(identity_bp)
     csrf.exempt("source_interface.views.submit")  # checks its token from the streamed body
 
     @app.context_processor

@@ -96,6 +96,30 @@ class ReplyDeleteForm(TranslatedForm):
     """Acknowledge (delete) a reply: only the CSRF token."""
 
 
+class SignChallengeForm(TranslatedForm):
+    """A desk's challenge to sign with one case's authorship key (decision 095)."""
+
+    desk = SelectField(_l("The report you sent to"), validators=[InputRequired()])
+    challenge = StringField(
+        _l("The challenge the organisation gave you"),
+        validators=[InputRequired(), Length(max=100)],
+    )
+
+
+class IdentityForm(TranslatedForm):
+    """Identity or contact details, given by the source's choice (decision 096)."""
+
+    desk = SelectField(_l("Give them to"), validators=[InputRequired()])
+    details = TextAreaField(
+        _l("Your name and how to contact you"),
+        validators=[InputRequired(), Length(max=MAX_TEXT)],
+    )
+    understood = BooleanField(
+        _l("I understand that the organisation will be able to know who I am."),
+        validators=[InputRequired()],
+    )
+
+
 class LogoutForm(TranslatedForm):
     """Log out: only the CSRF token."""
 

@@ -100,6 +100,20 @@ def _signed_in() -> auth.SignedIn:
     return signed
 
 
+def require_source() -> auth.SignedIn:
+    """Return the signed-in source or stop with a redirect (for the other source views)."""
+    return _signed_in()
+
+
+def case_choices(signed: auth.SignedIn) -> list[tuple[str, str]]:
+    """Return the source's cases as (desk slug, desk name) choices: one case per desk."""
+    lang = current_language()
+    return [
+        (c.desk.slug, c.desk.name_th if lang == "th" else c.desk.name_en)
+        for c in signed.source.cases
+    ]
+
+
 @bp.get("/")
 def index() -> str:
     return render_template(

@@ -80,6 +80,9 @@ class SubmissionKind(enum.StrEnum):
 
     MESSAGE = "message"
     FILE = "file"
+    # The source's identity or contact details, given by choice (decision 096): kept apart
+    # from the tip everywhere, opened on the workstation only when asked for.
+    IDENTITY = "identity"
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -219,6 +222,14 @@ class Case(Base):
     # derives the secret half with. None for a case opened before: replies use the source's key.
     reply_recipient: Mapped[str | None] = mapped_column(String(100))
     reply_salt: Mapped[bytes | None] = mapped_column(LargeBinary(16))
+    # Proof of authorship (decision 095): the case's own Ed25519 public key (`westrongauth1…`)
+    # and the salt the source's page derives its secret with; the desk's open challenge, and
+    # the day a signature of one verified. None for a case whose source has not signed in
+    # since it was opened before this (the key is set at their next sign-in).
+    authorship_key: Mapped[str | None] = mapped_column(String(100))
+    authorship_salt: Mapped[bytes | None] = mapped_column(LargeBinary(16))
+    authorship_challenge: Mapped[str | None] = mapped_column(String(32))
+    authorship_proven_on: Mapped[dt.date | None] = mapped_column(Date)
 
     source: Mapped[Source] = relationship(back_populates="cases")
     desk: Mapped[Desk] = relationship()

@@ -42,7 +42,10 @@ SOURCE: dict[str, Grant] = {
     "desk_recipients": Grant((SELECT,)),
     "settings": Grant((SELECT,)),
     "sources": Grant((SELECT, INSERT, UPDATE, DELETE), ("pending", "last_activity_on")),
-    "cases": Grant((SELECT, INSERT, UPDATE), ("last_activity_on",)),
+    # The authorship key of a case opened before it is set at the source's next sign-in.
+    "cases": Grant(
+        (SELECT, INSERT, UPDATE), ("last_activity_on", "authorship_key", "authorship_salt")
+    ),
     "submissions": Grant((SELECT, INSERT)),
     "replies": Grant(
         (SELECT, UPDATE),

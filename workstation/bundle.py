@@ -34,9 +34,11 @@ from workstation.errors import WorkstationError, read_reason
 FORMAT = "westrong-drop/bundle/v2"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
-KINDS = ("message", "file", "reply")
+KINDS = ("message", "file", "reply", "identity")
 _MAX_MANIFEST = 64 * 1024 * 1024  # about 200,000 items; bounds memory on a hostile bundle
-_PATH = re.compile(r"sources/([a-z0-9-]{1,100})/([0-9]{4,})-(message|file|reply)\.age", re.ASCII)
+_PATH = re.compile(
+    r"sources/([a-z0-9-]{1,100})/([0-9]{4,})-(message|file|reply|identity)\.age", re.ASCII
+)
 _SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
 _BLOCK = 1024 * 1024
 # What a damaged or hostile ZIP can raise while an entry is read.
@@ -256,6 +258,18 @@ class Bundle:
             key.verify(labels.BUNDLE_SIGNATURE + self.manifest_bytes, self.signature)
         except SignatureError:
             raise BundleError("bad_signature") from None
+
+    def authorship_keys(self) -> dict[str, str]:
+        """Return each case's authorship key (`westrongauth1…`) by designation, as the
+        manifest's `cases` lists them (decision 095); trust it only after check_signature."""
+        found: dict[str, str] = {}
+        entries = self.manifest.get("cases")
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict):
+                source, key = entry.get("source"), entry.get("authorship_key")
+                if isinstance(source, str) and isinstance(key, str):
+                    found[source] = key
+        return found
 
     @property
     def created(self) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from crypto import scrypt
+from crypto import authorship, scrypt
 from crypto.errors import CryptoError
 from crypto.fingerprint import signing_fingerprint
 from crypto.keys import Identity
@@ -103,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
     opener.add_argument("--out", "-o", type=Path, required=True, help="a new or empty folder")
     opener.add_argument("--no-clean", action="store_true", help="do not run mat2")
     opener.add_argument("--no-progress", action="store_true", help="no progress bar")
+    opener.add_argument(
+        "--reveal-identity",
+        action="store_true",
+        help="also open identity details a source gave (kept apart; off unless asked)",
+    )
     verify = sub.add_parser(
         "verify",
         parents=[common, pinned],
@@ -113,6 +118,17 @@ def _parser() -> argparse.ArgumentParser:
         "--identity", "-i", type=Path, help="the desk key file (only to find the pinned key)"
     )
     verify.add_argument("--no-progress", action="store_true", help="no progress bar")
+    proof = sub.add_parser(
+        "verify-authorship",
+        parents=[common, pinned],
+        help="ตรวจลายเซ็นพิสูจน์ผู้แจ้ง / check a proof of authorship",
+    )
+    where = proof.add_mutually_exclusive_group(required=True)
+    where.add_argument("--bundle", type=Path, help="an export bundle of the case")
+    where.add_argument("--key", help="the case's westrongauth1… key")
+    proof.add_argument("--case", help="the case's designation (if the bundle has several)")
+    proof.add_argument("--challenge", required=True, help="the challenge the desk issued")
+    proof.add_argument("--signature", required=True, help="the signature the person gave")
     sub.add_parser("window", parents=[common], help="เปิดหน้าต่างโปรแกรม / start the desktop window")
     launch = sub.add_parser(
         "install-launcher",
@@ -322,6 +338,7 @@ def open_command(args: argparse.Namespace, console: Console) -> int:
                 texts,
                 server_key,
                 args.no_clean,
+                args.reveal_identity,
             )
         except FileExistsError:
             raise Stop("out_not_empty", out) from None
@@ -355,6 +372,36 @@ def verify_command(args: argparse.Namespace, console: Console) -> int:
     return EXIT_ITEMS_FAILED
 
 
+def _authorship_key(args: argparse.Namespace, console: Console) -> tuple[str, VerifyKey]:
+    """Return the case and its authorship key: given, or from a signed bundle's manifest."""
+    text, case = args.key, args.case or ""
+    if args.bundle is not None:
+        with _open_bundle(args.bundle) as bundle:
+            _check_signature(bundle, _server_key(args), console)
+            found = bundle.authorship_keys()
+        if not case and len(found) == 1:
+            case = next(iter(found))
+        if case not in found:
+            raise Stop("authorship_no_key", case or "?")
+        text = found[case]
+    try:
+        return case, authorship.parse_public(text)
+    except CryptoError as exc:
+        raise Stop("authorship_bad_key", exc) from None
+
+
+def verify_authorship_command(args: argparse.Namespace, console: Console) -> int:
+    """Check a person's signature of a desk's challenge against a case's authorship key."""
+    case, key = _authorship_key(args, console)
+    try:
+        authorship.verify(key, args.challenge, args.signature)
+    except CryptoError:
+        console.warn(console.texts("authorship_bad"))
+        return EXIT_ITEMS_FAILED
+    console.say(console.texts("authorship_ok", detail=case or authorship.encode_public(key)))
+    return EXIT_OK
+
+
 def window_command(args: argparse.Namespace, console: Console) -> int:
     """Start the desktop window (needs GTK 3 through Debian's python3-gi)."""
     try:
@@ -380,6 +427,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
     "pin-server": pin_command,
     "open": open_command,
     "verify": verify_command,
+    "verify-authorship": verify_authorship_command,
     "window": window_command,
     "install-launcher": launcher_command,
 }

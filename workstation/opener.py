@@ -34,6 +34,8 @@ from workstation.progress import Progress
 from workstation.results import ItemResult
 
 FILES_FOLDER = "files"  # source files apart from ours: no upload can pose as a report
+# Identity details given by a source (decision 096), apart from every case folder and report.
+IDENTITY_FOLDER = "identity"
 
 
 def crypto_reason(exc: CryptoError) -> str:
@@ -81,6 +83,7 @@ class Opener:
     progress: Progress
     on_failure: Callable[[ItemResult], None]
     mat2: str | None = None
+    reveal_identity: bool = False  # open identity items only when the officer asks
 
     def __post_init__(self) -> None:
         self.opened_on = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
@@ -126,6 +129,10 @@ class Opener:
             self.progress(item.size)
             if failure is not None:
                 raise failure
+            if item.kind == "identity" and not self.reveal_identity:
+                result.withheld = True  # checked, never decrypted
+                self.progress(max(0, start + 2 * item.size - self.progress.done))
+                return result
             with self.bundle.open_item(item) as stream:
                 # age reads any object with read() and readline(); its signature says BinaryIO.
                 self._decrypt(item, cast(BinaryIO, stream), result)
@@ -152,6 +159,12 @@ class Opener:
             raise ItemError("wrong_case")
         date = header.get("date")
         result.date = date if isinstance(date, str) else ""
+        if item.kind == "identity":
+            own = output.make_folder(output.make_folder(self.out / IDENTITY_FOLDER) / item.folder)
+            path, _ = self._write(own, f"identity-{item.number}.txt", content)
+            result.outputs.append(path.relative_to(self.out))
+            result.size = path.stat().st_size
+            return
         folder = output.make_folder(self.out / names.sanitise(item.folder, "source"))
         if item.kind == "file":
             self._file(item, header, content, folder, result)

@@ -31,6 +31,8 @@ class ItemResult:
     # A message's header fields, without its text (read back from outputs[0] when a layout
     # is printed: a bundle's messages are never all held in memory).
     tip: Tip | None = None
+    # An identity item (decision 096) left closed because the officer did not ask for it.
+    withheld: bool = False
 
     @property
     def ok(self) -> bool:

@@ -308,6 +308,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "เปิดหน้านี้เพื่อดูทั้งหมด: {detail}",
     ),
     "summary_all_ok": ("Everything opened.", "เปิดได้ครบทุกรายการ"),
+    "summary_identity_withheld": (
+        "{detail} item(s) of identity details given by the source were checked but NOT opened. "
+        "Open them only if you need to, with --reveal-identity.",
+        "มีข้อมูลระบุตัวตนที่ผู้แจ้งให้ไว้ {detail} รายการ ตรวจแล้วแต่ยังไม่ได้เปิด "
+        "เปิดเฉพาะเมื่อจำเป็น โดยใช้ --reveal-identity",
+    ),
+    "summary_identity_opened": (
+        "{detail} item(s) of identity details were opened, apart from the reports, into the "
+        "identity folder. Protect them as you would the person.",
+        "เปิดข้อมูลระบุตัวตน {detail} รายการ แยกจากรายงานไว้ในโฟลเดอร์ identity "
+        "โปรดปกป้องข้อมูลนี้เหมือนปกป้องตัวผู้แจ้ง",
+    ),
+    "identity_heading": (
+        "Identity details given by the source (kept apart from the reports)",
+        "ข้อมูลระบุตัวตนที่ผู้แจ้งให้ไว้ (แยกจากรายงาน)",
+    ),
+    "identity_withheld": (
+        "not opened: open it only if you need to (--reveal-identity)",
+        "ยังไม่ได้เปิด เปิดเฉพาะเมื่อจำเป็น (--reveal-identity)",
+    ),
+    "authorship_ok": (
+        "PROVEN: the signature matches case {detail}'s authorship key and this challenge. "
+        "It shows the person holds the case's codename, not who they are, nor that they "
+        "were not forced.",
+        "พิสูจน์แล้ว: ลายเซ็นตรงกับกุญแจพิสูจน์ผู้แจ้งของเรื่อง {detail} และรหัสท้าทายนี้ "
+        "แสดงว่าผู้นั้นมีรหัสลับของเรื่องนี้ แต่ไม่ได้บอกว่าเป็นใคร หรือไม่ได้ถูกบังคับ",
+    ),
+    "authorship_bad": (
+        "NOT PROVEN: the signature does not match this case's key and challenge.",
+        "พิสูจน์ไม่ได้: ลายเซ็นไม่ตรงกับกุญแจของเรื่องนี้และรหัสท้าทาย",
+    ),
+    "authorship_no_key": (
+        "The bundle lists no authorship key for this case ({detail}): give --case, or "
+        "the case was opened before proof of authorship.",
+        "ชุดไฟล์ส่งออกไม่มีกุญแจพิสูจน์ผู้แจ้งของเรื่องนี้ ({detail}) ระบุ --case หรือเรื่องนี้เปิดก่อนมีการพิสูจน์ผู้แจ้ง",
+    ),
+    "authorship_bad_key": (
+        "That is not an authorship key (westrongauth1…): {detail}",
+        "นี่ไม่ใช่กุญแจพิสูจน์ผู้แจ้ง (westrongauth1…): {detail}",
+    ),
     "verify_ok": (
         "{ok} of {total} items are intact.",
         "ไฟล์สมบูรณ์ {ok} จาก {total} รายการ",
@@ -344,6 +384,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "win_network_confirm": (
         "I understand; open anyway on this connected computer",
         "เข้าใจแล้ว ยืนยันจะเปิดบนเครื่องที่ต่อเครือข่ายอยู่",
+    ),
+    "win_reveal_identity": (
+        "Also open identity details a source gave (only if you need them)",
+        "เปิดข้อมูลระบุตัวตนที่ผู้แจ้งให้ไว้ด้วย (เฉพาะเมื่อจำเป็น)",
     ),
     "win_key_intro": (
         "Do this once per desk. The key file stays on this computer and on the backup stick.",

@@ -42,6 +42,12 @@ def lines(
         for r in risky:
             why = ", ".join(texts(k) for k in sorted(r.risks))
             lines.append(f"  - {r.outputs[0]}: {why}")
+    identity = [r for r in opened if r.item is not None and r.item.kind == "identity"]
+    if withheld := [r for r in identity if r.withheld]:
+        lines.append(texts("summary_identity_withheld", detail=len(withheld)))
+    if shown := [r for r in identity if not r.withheld]:
+        lines.append(texts("summary_identity_opened", detail=len(shown)))
+        lines += [f"  - {r.outputs[0]}" for r in shown if r.outputs]
     if not failed:
         lines.append(texts("summary_all_ok"))
     lines.append(texts("summary_index", detail=index))

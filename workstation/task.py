@@ -71,6 +71,7 @@ def open_bundle(
     texts: Texts,
     server_key: VerifyKey,
     no_clean: bool = False,
+    reveal_identity: bool = False,
 ) -> Opened:
     """Open every item into `out` (new or empty), write index.html and summary.txt.
 
@@ -83,7 +84,7 @@ def open_bundle(
     bundle.check_signature(server_key)
     prepare_output(out)
     mat2 = None if no_clean else find_mat2()
-    opener = Opener(bundle, identities, out, progress, on_failure, mat2)
+    opener = Opener(bundle, identities, out, progress, on_failure, mat2, reveal_identity)
     results = opener.run()
     progress.finish()
     if no_clean:

@@ -131,6 +131,16 @@ def _source_pages(page: Page, live: LiveApp, lang: str) -> Pages:
     pages.keep("thank you", page)
     page.goto(base + "/lookup")
     pages.keep("lookup (a case)", page)
+    page.goto(base + "/authorship")
+    pages.keep("authorship", page)
+    page.fill("input[name=challenge]", "67X9-WBKV-TJ2Y-0TWA")
+    page.click("form[action='/authorship'] button[type=submit]")
+    pages.keep("authorship (signed)", page)
+    page.goto(base + "/identity")
+    pages.keep("identity", page)
+    page.fill("textarea[name=details]", "สมหญิง 081-234-5678")
+    page.click("form[action='/identity'] button[type=submit]")  # not ticked: an error
+    pages.keep("identity (errors)", page)
     page.click("form[action='/logout'] button[type=submit]")
     pages.keep("logged out", page)
     return pages
@@ -185,6 +195,8 @@ def _reviewer_pages(
     page.click("table.inbox a")
     pages.keep("case", page)
     case_url = page.url
+    page.click("form[action$='/authorship/challenge'] button[type=submit]")
+    pages.keep("case (authorship challenge)", page)
     page.goto(case_url + "/delete")
     pages.keep("confirm delete", page)
     for path in ("/admin/reviewers", "/admin/desks", "/admin/settings", "/admin/audit"):
@@ -210,7 +222,7 @@ def test_every_source_page_passes_axe(
 ) -> None:
     _axe_script()
     pages = _source_pages(nojs, live_source, lang)
-    assert len(pages.seen) == 13
+    assert len(pages.seen) == 17
     assert _check(browser, viewport, pages) == {}
 
 
@@ -226,7 +238,7 @@ def test_every_reviewer_page_passes_axe(
     _axe_script()
     source = nojs.context.new_page()
     pages = _reviewer_pages(nojs, source, live_source, live_reviewer, lang)
-    assert len(pages.seen) == 13
+    assert len(pages.seen) == 14
     assert "table" in pages.seen["inbox"][1]
     assert _check(browser, viewport, pages) == {}
 

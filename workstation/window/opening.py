@@ -56,6 +56,7 @@ def run_open(
     progress: WindowProgress,
     texts: Texts,
     starts: Callable[[list[int]], None] = lambda _s: None,
+    reveal_identity: bool = False,
 ) -> task.Opened:
     """Open the bundle into `out` as the window does; `starts` gets each item's first byte
     count (for the per-item bar). Raises WorkstationError or Cancelled."""
@@ -68,7 +69,14 @@ def run_open(
         starts([sum(sizes[:i]) for i in range(len(sizes) + 1)])
         try:
             return task.open_bundle(
-                bundle, identities, out, progress, lambda _r: None, texts, pinned
+                bundle,
+                identities,
+                out,
+                progress,
+                lambda _r: None,
+                texts,
+                pinned,
+                reveal_identity=reveal_identity,
             )
         except Cancelled:
             remove_output(out, existed)

@@ -80,6 +80,10 @@ class OpenPage:
         t.bind(self.confirm.set_label, "win_network_confirm")
         self.confirm.connect("toggled", lambda _c: self.refresh_network())
         box.pack_start(self.confirm, False, False, 0)
+        # Identity items stay closed unless the officer asks (decision 096).
+        self.reveal = Gtk.CheckButton()
+        t.bind(self.reveal.set_label, "win_reveal_identity")
+        box.pack_start(self.reveal, False, False, 0)
         buttons = Gtk.Box(spacing=10)
         self.open_button = t.button("win_open")
         self.open_button.connect("clicked", lambda _b: self.start())
@@ -188,6 +192,7 @@ class OpenPage:
             self.key_path,
             self.passphrase.get_text(),
         )
+        reveal = self.reveal.get_active()
         if output_in_use(out):
             self.say("out_not_empty", detail=out)
             return
@@ -201,7 +206,7 @@ class OpenPage:
         def work() -> task.Opened:
             return run_open(
                 bundle_path, key_path, passphrase, server_key, out, progress, self.t.texts,
-                self._set_starts,
+                self._set_starts, reveal_identity=reveal,
             )  # fmt: skip
 
         in_background(work, self._opened, self._failed)

@@ -83,6 +83,8 @@ class ReportPage:
             box.pack_start(
                 self.t.label("win_failed_item", css="problem", detail=reason), False, False, 0
             )
+        elif result.withheld:  # identity details the officer did not ask to open
+            box.pack_start(self.t.label("identity_withheld", css="problem"), False, False, 0)
         elif result.risks:
             why = ", ".join(self.t(k) for k in sorted(result.risks))
             box.pack_start(self.t.label("win_risky", css="problem", detail=why), False, False, 0)
