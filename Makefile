@@ -101,8 +101,12 @@ typecheck: $(STAMP)
 architecture: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
+# One test process per core plus one (many tests wait on servers, tor or a browser); each
+# file stays in one process, so its module fixtures are built once (decision 100).
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+
 unit: $(STAMP) $(MO) $(WHEELS_STAMP) $(WS_WHEELS)/.done $(AXE)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test: system-tools lint typecheck architecture unit
 
