@@ -14,7 +14,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 from urllib.parse import urlencode
+
+from tests.tools import free_port  # below the ephemeral ports, a block per test process
 
 # The benches run from the checkout (`python -m bench.NAME`): the servers they start inherit
 # its working directory and use the tools of the interpreter's own environment.
@@ -74,13 +75,6 @@ def proc_field(pid: int, name: str, field: str) -> int:
 
 def rss_mib(pid: int) -> float:
     return proc_field(pid, "status", "VmRSS") / 1024
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class Gunicorn:

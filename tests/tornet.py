@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Self
 
 from bench._harness import Client
+from tests.tools import free_port
 
 # Tor's extended SOCKS errors (SocksPort … ExtendedErrors), proposal 304.
 ONION_NOT_FOUND = 0xF0
@@ -31,13 +32,6 @@ INTRODUCTION_FAILED = 0xF2
 MISSING_CLIENT_AUTH = 0xF4
 BAD_CLIENT_AUTH = 0xF5
 HSDIR = re.compile(r"^s .*\bHSDir\b", re.MULTILINE)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class SocksError(OSError):

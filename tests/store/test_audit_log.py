@@ -8,7 +8,6 @@ import datetime as dt
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -28,6 +27,7 @@ from store.db import make_engine, migrate, session_factory
 from store.models import AuditEvent
 from tests.conftest import IN_CI
 from tests.factories import InstanceConfigs
+from tests.tools import free_port
 
 
 def _append(engine: Engine, count: int, detail: str = "") -> None:
@@ -93,13 +93,6 @@ def _postgres_bin() -> Path:
     return Path(found[-1]).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def postgres_engine() -> Iterator[Engine]:
     """A throwaway PostgreSQL server on a Unix socket in a temp folder (no TCP listener)."""
@@ -113,7 +106,7 @@ def _serve_postgres(bin_dir: Path, folder: Path) -> Iterator[Engine]:
     if os.geteuid() == 0:  # initdb refuses root: run the server as Debian's postgres user
         shutil.chown(folder, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
+    port = free_port()
     run = [*as_user, str(bin_dir / "initdb"), "-D", str(folder / "data")]
     subprocess.run(
         [*run, "-U", "postgres", "-A", "trust", "--no-sync"], check=True, capture_output=True
