@@ -1,5 +1,6 @@
 """Shared parts of the reviewer-interface benches: a throwaway instance configured through
-WESTRONG_* variables, desks and reviewer accounts seeded straight through `store`, TOTP codes,
+WESTRONG_* variables (the reviewer process's own: no source secret), desks added through
+`core.desks`, reviewer accounts bulk-inserted straight into the tables, TOTP codes,
 the sign-in flow over HTTP, and gunicorn serving the reviewer app (`_harness.Gunicorn`,
 ready at /login).
 
@@ -22,11 +23,10 @@ import pyotp
 from sqlalchemy import Engine, insert
 
 from bench._harness import Client, Gunicorn, csrf
-from config import Config, load_config
+from config import ReviewerConfig, load_reviewer_config
+from core import desks
 from crypto import passphrase as passphrases
-from crypto.fingerprint import fingerprint
 from crypto.keys import Identity
-from store import repository as repo
 from store.db import make_engine, migrate, session_factory
 from store.models import Reviewer, reviewer_desks
 
@@ -49,11 +49,9 @@ class Instance:
             "WESTRONG_MODE": "development",
             "WESTRONG_DATABASE_URL": f"sqlite:///{self.dir / 'westrong.sqlite'}",
             "WESTRONG_STORE_ROOT": str(self.dir / "store"),
-            "WESTRONG_PEPPER": _dev_secret(),
-            "WESTRONG_SOURCE_SECRET_KEY": _dev_secret(),
-            "WESTRONG_JOURNALIST_SECRET_KEY": _dev_secret(),
+            "WESTRONG_REVIEWER_SECRET_KEY": _dev_secret(),
         }
-        self.config: Config = load_config(self.env)
+        self.config: ReviewerConfig = load_reviewer_config(self.env)
         self.engine: Engine = make_engine(self.config.database_url)
         migrate(self.engine)
 
@@ -78,11 +76,8 @@ def add_desks(instance: Instance, count: int = 2) -> list[int]:
     ids = []
     with session_factory(instance.engine)() as session, session.begin():
         for slug, name_th, name_en in DESKS[:count]:
-            recipient = Identity.generate().recipient
-            desk = repo.add_desk(
-                session, slug, name_th, name_en, [(str(recipient), fingerprint(recipient))]
-            )
-            ids.append(desk.id)
+            recipient = str(Identity.generate().recipient)
+            ids.append(desks.add(session, None, slug, name_th, name_en, [recipient]).id)
     return ids
 
 
@@ -96,7 +91,7 @@ class Account:
     totp_secret: str
 
 
-def production_hash(config: Config) -> tuple[str, str]:
+def production_hash(config: ReviewerConfig) -> tuple[str, str]:
     """Return a new passphrase and its hash at the configured (production default) cost."""
     words = passphrases.generate()
     hasher = passphrases.make_hasher(config.passphrase_time_cost, config.passphrase_memory_kib)
@@ -124,7 +119,7 @@ def add_reviewers(
                 "failed_logins": 0,
                 "created_at": now,
             }
-            key = conn.execute(insert(Reviewer.__table__), row).inserted_primary_key
+            key = conn.execute(insert(Reviewer), row).inserted_primary_key
             if key is None:
                 raise RuntimeError("no id for the new reviewer")
             accounts.append(Account(int(key[0]), username, words, secret))

@@ -70,10 +70,10 @@ def main() -> None:
             bindings.crypto_aead_chacha20poly1305_ietf_decrypt(chunk, None, nonce, key)
 
     def ours_encrypt() -> None:
-        age.encrypt(io.BytesIO(data), NullSink(), [identity.recipient])  # type: ignore[arg-type]
+        age.encrypt(io.BytesIO(data), NullSink(), [identity.recipient])
 
     def ours_decrypt() -> None:
-        age.decrypt(io.BytesIO(ciphertext), NullSink(), [identity])  # type: ignore[arg-type]
+        age.decrypt(io.BytesIO(ciphertext), NullSink(), [identity])
 
     results: dict[str, list[float]] = {
         k: [] for k in ("raw_enc", "ours_enc", "raw_dec", "ours_dec")

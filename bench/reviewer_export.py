@@ -1,9 +1,9 @@
 """Export throughput and memory of the reviewer interface: 1 GiB of ciphertext in one case.
 
 Writes --blobs blobs of --blob-mib MiB of random bytes through `store.blobs.BlobStore.writer()`
-(opaque ciphertext: they need not be real age files for throughput) and records them as one
-case's submissions. Serves the reviewer app with gunicorn (1 sync worker) on 127.0.0.1, signs
-in, and per run:
+(opaque ciphertext: they need not be real age files for throughput) and files them as one
+case's submissions (`core.tips.file_tip`: one source at one desk). Serves the reviewer app
+with gunicorn (1 sync worker) on 127.0.0.1, signs in, and per run:
 
   export    POST /cases/<id>/export (which=all, csrf_token from the case page): the streamed
             ZIP read to /dev/null by the client; MiB/s from sending the request to the last byte;
@@ -28,11 +28,11 @@ from urllib.parse import urlencode
 
 from bench._harness import Client, csrf, log, machine, median, rss_mib
 from bench._reviewer_seed import Instance, ReviewerServer, add_desks, add_reviewers, http_sign_in
+from core import tips
 from crypto.keys import Identity
-from store import repository as repo
 from store.blobs import BlobStore
 from store.db import session_factory
-from store.models import Desk, SubmissionKind
+from store.models import Desk, Source, SubmissionKind
 
 MIB = 1024 * 1024
 TARGET_RSS_MIB = 100.0
@@ -54,18 +54,22 @@ def make_case(instance: Instance, desk_id: int, blobs: int, blob_mib: int) -> tu
                 writer.write(memoryview(block)[: min(left, WRITE)])
                 left -= min(left, WRITE)
             names.append(writer.commit())
+    stored = [tips.StoredBlob(SubmissionKind.FILE, n, store.size(n)) for n in names]
     with session_factory(instance.engine)() as session, session.begin():
         desk = session.get(Desk, desk_id)
         if desk is None:
             raise RuntimeError("no desk")
-        source = repo.add_source(
-            session, secrets.token_hex(32), str(Identity.generate().recipient), "bench export"
+        day = tips.today()
+        source = Source(
+            lookup_id=secrets.token_hex(32),
+            reply_recipient=str(Identity.generate().recipient),
+            pending=True,
+            created_on=day,
+            last_activity_on=day,
         )
-        items = [
-            repo.add_submission(session, source, desk, SubmissionKind.FILE, n, store.size(n))
-            for n in names
-        ]
-        return source.id, [s.id for s in items]
+        session.add(source)
+        case = tips.file_tip(session, store, source, desk, stored)
+        return case.id, [s.id for s in case.submissions]
 
 
 class RssPoller:

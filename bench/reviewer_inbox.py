@@ -1,11 +1,12 @@
-"""The reviewer inbox at 10,000 sources and 50,000 submissions (SQLite).
+"""The reviewer inbox at 10,000 cases and 50,000 submissions (SQLite).
 
-Seeds a fresh instance straight through `store` (SQLAlchemy core bulk inserts): 2 desks,
-reviewers of both (some assigned cases), --sources visible cases with varied statuses, dates,
-assignees and stars, and --submissions submissions of random sizes, most of them seen (the
-blob files are not written: the inbox never opens them). Then, in-process, for each view:
+Seeds a fresh instance straight into the tables (SQLAlchemy core bulk inserts): 2 desks,
+reviewers of both (some assigned cases), --sources sources with one visible case each (at
+either desk) with varied statuses, dates, assignees and stars, and --submissions submissions
+of random sizes, most of them seen (the blob files are not written: the inbox never opens
+them). Then, in-process, for each view:
 
-  query  `store.cases.inbox` on a fresh session (what the view runs),
+  query  `core.inbox.inbox` on a fresh session (what the view runs),
   page   the whole GET / through the Flask test client of `create_app`, signed in as a
          reviewer of both desks (session lookup, query, lazy loads, template, headers),
 
@@ -31,15 +32,15 @@ import time
 from collections.abc import Callable, Sequence
 
 from flask.testing import FlaskClient
-from journalist_interface.cases import add_months
 from sqlalchemy import insert
-from store.cases import InboxFilter, inbox
 
 from bench._harness import log, machine, median, p95
 from bench._reviewer_seed import Account, Instance, add_desks, add_reviewers, sign_in_fields
+from core.inbox import InboxFilter, inbox
+from core.workflow import add_months
 from journalist_interface.app import create_app
 from store.db import session_factory
-from store.models import CaseStatus, Conclusion, Source, Submission, SubmissionKind
+from store.models import Case, CaseStatus, Conclusion, Source, Submission, SubmissionKind
 
 TARGET_MS = 150.0
 MAX_SIZE = 500 * 1024 * 1024  # the default upload limit
@@ -73,6 +74,7 @@ def seed(
     today = dt.datetime.now(dt.UTC).date()
     statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
     sources: list[dict[str, object]] = []
+    cases: list[dict[str, object]] = []
     created_days: list[dt.date] = []
     for i in range(n_sources):
         created = today - dt.timedelta(days=rng.randrange(730))
@@ -85,9 +87,14 @@ def seed(
             {
                 "lookup_id": secrets.token_hex(32),
                 "reply_recipient": "age1" + secrets.token_hex(29),
-                "designation": f"case {i:05d} {secrets.token_hex(4)}",
                 "pending": False,
                 "created_on": created,
+                "last_activity_on": created,
+            }
+        )
+        cases.append(
+            {
+                "designation": f"case {i:05d} {secrets.token_hex(4)}",
                 "last_activity_on": created,
                 "desk_id": desk_ids[i % 2],
                 "status": status,
@@ -108,23 +115,25 @@ def seed(
             }
         )
     with instance.engine.begin() as conn:
-        conn.execute(insert(Source.__table__), sources)
-        ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM sources ORDER BY id")]
+        conn.execute(insert(Source), sources)
+        source_ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM sources ORDER BY id")]
+        for case, source_id in zip(cases, source_ids, strict=True):
+            case["source_id"] = source_id
+        conn.execute(insert(Case), cases)
+        ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM cases ORDER BY id")]
         # Every case has at least one submission; of the rest, 30% go to 50 busy cases.
         owners = list(ids)
         for _ in range(max(0, n_submissions - len(ids))):
             busy = rng.random() < 0.3
             owners.append(rng.choice(ids[:50]) if busy else rng.choice(ids))
         created_of = dict(zip(ids, created_days, strict=True))
-        desk_of = {sid: desk_ids[i % 2] for i, sid in enumerate(ids)}
         submissions: list[dict[str, object]] = []
         for owner in owners:
             start = created_of[owner]
             day = start + dt.timedelta(days=rng.randrange((today - start).days + 1))
             submissions.append(
                 {
-                    "source_id": owner,
-                    "desk_id": desk_of[owner],
+                    "case_id": owner,
                     "kind": SubmissionKind.MESSAGE if rng.random() < 0.6 else SubmissionKind.FILE,
                     "blob_name": secrets.token_hex(16) + ".age",
                     "ciphertext_size": min(MAX_SIZE, int(rng.lognormvariate(10, 2.5)) + 200),
@@ -133,10 +142,14 @@ def seed(
                 }
             )
         for i in range(0, len(submissions), 10_000):
-            conn.execute(insert(Submission.__table__), submissions[i : i + 10_000])
+            conn.execute(insert(Submission), submissions[i : i + 10_000])
+        conn.exec_driver_sql(
+            "UPDATE cases SET last_activity_on = "
+            "(SELECT max(created_on) FROM submissions WHERE submissions.case_id = cases.id)"
+        )
         conn.exec_driver_sql(
             "UPDATE sources SET last_activity_on = "
-            "(SELECT max(created_on) FROM submissions WHERE submissions.source_id = sources.id)"
+            "(SELECT max(last_activity_on) FROM cases WHERE cases.source_id = sources.id)"
         )
     return me, today, desk_ids
 
@@ -170,7 +183,8 @@ def main() -> int:
         start = time.perf_counter()
         me, today, both = seed(instance, args.sources, args.submissions, rng)
         log(
-            f"seeded {args.sources:,} sources (2 desks) and {args.submissions:,} submissions "
+            f"seeded {args.sources:,} sources (one case each, 2 desks) and "
+            f"{args.submissions:,} submissions "
             f"into SQLite in {time.perf_counter() - start:.1f} s"
         )
         app = create_app(instance.config)
@@ -201,7 +215,7 @@ def main() -> int:
             def query(f: InboxFilter = f, number: int = number) -> None:
                 with factory() as session:
                     got = inbox(session, f, today, page=number)
-                    if not got.sources and got.total:
+                    if not got.cases and got.total:
                         raise RuntimeError("empty page")
 
             def view(url: str = url) -> None:
@@ -212,11 +226,14 @@ def main() -> int:
 
             with factory() as session:
                 total = inbox(session, f, today, page=number).total
+            shown = client.get(url).get_data(as_text=True)
+            if total and not re.search(r'href="/cases/\d+"', shown):
+                raise RuntimeError(f"GET {url} lists no case of {total:,}")  # seeding rotted
             q = timed(query, args.requests)
             v = timed(view, args.requests)
             results.append((label, q, v))
             log(f"{label} ({total:,} cases)")
-            log(f"  store.cases.inbox  {ms(q)}")
+            log(f"  core.inbox.inbox   {ms(q)}")
             log(f"  GET {url:<26} {ms(v)}")
         if args.profile:
             profiler = cProfile.Profile()

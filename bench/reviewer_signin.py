@@ -28,7 +28,7 @@ from bench._reviewer_seed import (
     production_hash,
     sign_in_fields,
 )
-from config import Config
+from config import ReviewerConfig
 from crypto import passphrase as passphrases
 
 WARMUP = 2
@@ -49,8 +49,8 @@ def timed_sign_in(port: int, account: Account) -> tuple[float, float]:
     return end - start, end - posted
 
 
-def check_production_cost(config: Config) -> None:
-    defaults = Config.__dataclass_fields__
+def check_production_cost(config: ReviewerConfig) -> None:
+    defaults = ReviewerConfig.__dataclass_fields__
     wanted = (defaults["passphrase_time_cost"].default, defaults["passphrase_memory_kib"].default)
     if (config.passphrase_time_cost, config.passphrase_memory_kib) != wanted:
         raise SystemExit("the instance must use the production passphrase hashing cost")

@@ -211,7 +211,10 @@ def main() -> None:
     parser.add_argument("--flood", type=int, default=50)
     parser.add_argument("--kdf-runs", type=int, default=7)
     parser.add_argument(
-        "--server-env", nargs="*", default=[], help="extra settings, e.g. WESTRONG_KDF_PER_SECOND=4"
+        "--server-env",
+        nargs="*",
+        default=[],
+        help="extra settings, e.g. WESTRONG_SOURCE_KDF_PER_SECOND=4",
     )
     args = parser.parse_args()
     env = dict(item.split("=", 1) for item in args.server_env)

@@ -70,9 +70,11 @@ def discard(blobs: BlobStore, names: Sequence[str]) -> None:
             blobs.secure_delete(name)
 
 
-def case_at(session: Session, source: Source, desk: Desk) -> Case | None:
-    """Return the source's case at a desk, if they have one."""
-    return session.scalar(select(Case).where(Case.source_id == source.id, Case.desk_id == desk.id))
+def case_at(source: Source, desk: Desk) -> Case | None:
+    """Return the source's case at a desk, if they have one. A source has a case at a few
+    desks at most: their cases load once per session, and a tip asks twice (the view, to
+    know whether this is a first report, then `open_case`)."""
+    return next((c for c in source.cases if c.desk_id == desk.id or c.desk is desk), None)
 
 
 def new_designation(session: Session) -> str:
@@ -85,7 +87,7 @@ def new_designation(session: Session) -> str:
 
 def open_case(session: Session, source: Source, desk: Desk, day: dt.date) -> Case:
     """Return the source's case at this desk, opening it (with its 7-day clock) if needed."""
-    case = case_at(session, source, desk)
+    case = case_at(source, desk)
     if case is None:
         case = Case(
             source=source,

@@ -221,7 +221,7 @@ def submit() -> tuple[str, int]:
         form.msg.errors = [*form.msg.errors, _("Please write a message or attach a file.")]
         valid = False
     chosen = desks.get(form.desk.data or "")
-    first = chosen is not None and tips.case_at(db(), signed.source, chosen) is None
+    first = chosen is not None and tips.case_at(signed.source, chosen) is None
     if valid and first and len(message) < rules.min_message_length:
         form.msg.errors = [
             *form.msg.errors,
