@@ -8,10 +8,10 @@ import socket
 import time
 from pathlib import Path
 
-from bench._harness import Client, Gunicorn, new_source
+from bench._harness import Client, new_source
+from tests.deploy.support import source_server
 from tests.factories import add_desk, make_configs
 
-ROOT = Path(__file__).resolve().parents[2]
 STALLED = 50
 
 
@@ -40,13 +40,7 @@ def _front_page(port: int) -> float:
 def test_stalled_uploads_do_not_block_the_front_page(tmp_path: Path) -> None:
     configs = make_configs(tmp_path)
     add_desk(configs, "nacc", "สำนักงาน ป.ป.ช.", "NACC")
-    app = Gunicorn(
-        "source_interface.app:from_environment()",
-        ["-c", str(ROOT / "deploy/gunicorn/source.py")],
-        configs.env,
-        tmp_path / "gunicorn.log",
-        workers=2,
-    )
+    app = source_server(configs, tmp_path / "gunicorn.log")
     with app:
         source = Client(app.port)
         new_source(source)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bench._harness import Client, Gunicorn, csrf, new_source
+from bench._harness import Client, csrf, new_source
 from store.models import Submission, SubmissionKind
+from tests.deploy.support import source_server
 from tests.factories import add_desk, make_configs
 
-ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 12 * 1024 * 1024  # the configured maximum (production's is larger; the path is one)
 RATE = 400 * 1024  # bytes a second: a slow Tor circuit
 CHUNK = 16 * 1024
@@ -40,13 +40,7 @@ def _body(token: str, boundary: str) -> tuple[bytes, bytes, int]:
 def test_a_maximum_size_upload_at_tor_speed_is_accepted(tmp_path: Path) -> None:
     configs = make_configs(tmp_path).with_(max_upload_bytes=LIMIT)
     add_desk(configs, "nacc", "สำนักงาน ป.ป.ช.", "NACC")
-    app = Gunicorn(
-        "source_interface.app:from_environment()",
-        ["-c", str(ROOT / "deploy/gunicorn/source.py")],
-        configs.env,
-        tmp_path / "gunicorn.log",
-        workers=2,
-    )
+    app = source_server(configs, tmp_path / "gunicorn.log")
     with app:
         source = Client(app.port)
         new_source(source)
