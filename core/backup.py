@@ -32,9 +32,9 @@ from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.engine import URL, make_url
 
 from core.errors import CoreError, Invalid
+from core.pipeline import BackgroundWriter
 from crypto import age
 from crypto.keys import Recipient
-from crypto.stream import StreamEncryptor
 from store.blobs import BlobStore
 from store.errors import StoreError
 from store.models import Reply, Submission
@@ -163,7 +163,7 @@ class _Position:
     """A write-only stream that knows its position: tarfile's plain "w" mode then writes
     straight through (its stream mode re-copies a growing buffer on every write)."""
 
-    def __init__(self, out: StreamEncryptor) -> None:
+    def __init__(self, out: BackgroundWriter) -> None:
         self._out = out
         self._position = 0
 
@@ -224,7 +224,9 @@ def write(
         tempfile.TemporaryDirectory(prefix="westrong-backup-", dir=work_dir) as work,
         blobs.locked(exclusive=True),
         _snapshot(url, Path(work)) as (dump, member, names),
-        tarfile.open(fileobj=_Position(encryptor), mode="w:", format=tarfile.PAX_FORMAT) as tar,  # type: ignore[call-overload]
+        # This thread reads and packs; a second one encrypts and writes (like `tar | age`).
+        BackgroundWriter(encryptor, COPY_CHUNK) as encrypting,
+        tarfile.open(fileobj=_Position(encrypting), mode="w:", format=tarfile.PAX_FORMAT) as tar,  # type: ignore[call-overload]
     ):
         tar.copybufsize = COPY_CHUNK
         meta = {"format": FORMAT, "engine": engine_name(url)}

@@ -7,6 +7,7 @@ owners, as root); a final repair leaves no row without its blob and no blob with
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -32,6 +33,7 @@ from core.backup import (
     libpq_url,
     sqlite_path,
 )
+from core.pipeline import background
 from crypto import age
 from crypto.keys import Identity
 from store.blobs import BlobStore
@@ -190,12 +192,15 @@ def restore(
     """
     if not force and is_live(url, blobs):
         raise BackupError("this instance already holds data; restore refuses without --force")
-    reader = io.BufferedReader(_ChunkReader(age.decrypt_chunks(source, identities)), COPY_CHUNK)
+    # A second thread reads and decrypts ahead while this one unpacks and writes the blobs.
+    chunks = background(lambda: age.decrypt_chunks(source, identities))
+    reader = io.BufferedReader(_ChunkReader(chunks), COPY_CHUNK)
     expected: dict[str, tuple[int, str | None]] = {}
     seen_format = finished = False
     kind = engine_name(url)
     blob_count = blob_bytes = instance_files = onion_files = damaged = 0
     with (
+        contextlib.closing(chunks),  # stops the reading thread if the restore fails
         tempfile.TemporaryDirectory(prefix="westrong-restore-", dir=work_dir) as work,
         tarfile.open(fileobj=_Forward(reader), mode="r:") as tar,  # type: ignore[call-overload]
     ):

@@ -58,16 +58,28 @@ class StreamEncryptor:
         """Encrypt data (any length); return how many bytes were taken."""
         if self._closed:
             raise ValueError("write to a closed encryptor")
-        size = len(data)
+        view = memoryview(data).cast("B")
+        size = len(view)
         self.plaintext_size += size
-        self._buffer += data
         # A full chunk is written only once more data follows: the last chunk must be flagged.
-        while len(self._buffer) > CHUNK_SIZE:
-            chunk = bytes(self._buffer[:CHUNK_SIZE])
-            del self._buffer[:CHUNK_SIZE]
-            self._out.write(prim.seal(self._key, _nonce(self._counter, False), chunk))
-            self._counter += 1
+        if self._buffer:
+            room = CHUNK_SIZE - len(self._buffer)
+            self._buffer += view[:room]
+            view = view[room:]
+            if not view:
+                return size
+            self._seal(bytes(self._buffer))
+            self._buffer.clear()
+        # Whole chunks straight from the caller's data (one copy each, not three).
+        while len(view) > CHUNK_SIZE:
+            self._seal(bytes(view[:CHUNK_SIZE]))
+            view = view[CHUNK_SIZE:]
+        self._buffer += view
         return size
+
+    def _seal(self, chunk: bytes) -> None:
+        self._out.write(prim.seal(self._key, _nonce(self._counter, False), chunk))
+        self._counter += 1
 
     def close(self) -> None:
         """Write the final chunk (the only one that may be short, or empty if all is empty)."""
