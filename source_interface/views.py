@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -26,10 +28,12 @@ from config import SourceConfig
 from core import desks as desk_cases
 from core import sources, tips
 from core.errors import NotFound
+from core.settings import Settings
 from core.workflow import EXPLANATIONS
 from crypto import codename as codenames
 from crypto.codename import Language
 from crypto.gate import Gate
+from crypto.keys import Recipient
 from crypto.source_identity import KdfParams, SourceIdentity, derive
 from source_interface import auth
 from source_interface.forms import (
@@ -215,10 +219,54 @@ def lookup() -> tuple[str, int]:
     return _render_lookup(form)
 
 
+@dataclass(frozen=True)
+class _DeskToReport:
+    """A receiving desk as the submit view knows it before the body: plain values only."""
+
+    id: int
+    recipients: tuple[Recipient, ...]
+    designation: str  # the tip's, inside every item: its case's, or a fresh one
+
+
+@dataclass(frozen=True)
+class _BeforeTheBody:
+    """What POST /submit reads from the database before the body, which may stream for
+    minutes over Tor. The parser's callbacks use only these values, so the request holds no
+    pooled connection while the body streams (decision 101)."""
+
+    desks: Mapping[str, _DeskToReport]  # by slug
+    choices: list[tuple[str, str]]  # the form's desks, in the reader's order
+    rules: Settings
+
+
+def _read_before_the_body(signed: auth.SignedIn) -> _BeforeTheBody:
+    desks = _desks()
+    known = _BeforeTheBody(
+        # Every desk's designation, as the tip's desk is known only from the body. This only
+        # reads: a fresh designation is stored only if this tip opens its case, so no desk
+        # can tell where else the source reported.
+        desks={
+            d.slug: _DeskToReport(
+                d.id,
+                tuple(tips.recipients(d)),
+                tips.designation_for(db(), signed.source, d),
+            )
+            for d in desks
+        },
+        choices=_desk_choices(desks),
+        rules=current_settings(),
+    )
+    # Ends the transaction (keeping what signing in wrote: the session's later expiry) and
+    # gives the connection back to the pool; the view's next use of db() begins a new one.
+    db().commit()
+    return known
+
+
 @bp.post("/submit")
 def submit() -> ResponseReturnValue:
     signed = _signed_in()
-    desks = {d.slug: d for d in _desks()}
+    known = _read_before_the_body(signed)
+    rules = known.rules
     checked: list[bool] = []
 
     def check_csrf(fields: MultiDict[str, str]) -> None:
@@ -229,25 +277,19 @@ def submit() -> ResponseReturnValue:
                 raise CSRFError(str(exc)) from None
             checked.append(True)
 
-    rules = current_settings()
-    # One designation per desk for this request: every item is encrypted with it inside.
-    designations: dict[str, str] = {}
     sink_desks: set[str] = set()
 
-    def designation(desk: Desk) -> str:
-        if desk.slug not in designations:
-            designations[desk.slug] = tips.designation_for(db(), signed.source, desk)
-        return designations[desk.slug]
-
     def open_sink(part: uploads.FilePart) -> uploads.FileSink:
+        # Called mid-stream: no database here, only what was read before the body.
         check_csrf(part.fields)
         if not rules.accept_files:
             raise uploads.FormOrderError("this dropbox does not accept files")
-        desk = desks.get(part.fields.get("desk", ""))
+        slug = part.fields.get("desk", "")
+        desk = known.desks.get(slug)
         if desk is None:
             raise uploads.FormOrderError("choose a desk before the files")
-        sink_desks.add(desk.slug)
-        return EncryptingSink(_blobs(), part, tips.recipients(desk), designation(desk))
+        sink_desks.add(slug)
+        return EncryptingSink(_blobs(), part, desk.recipients, desk.designation)
 
     # This view enforces the upload limit itself, after reading the text fields, so that an
     # over-limit upload still gives the source back what they typed.
@@ -257,21 +299,23 @@ def submit() -> ResponseReturnValue:
     declared = request.content_length
     if declared is not None and declared > limit:
         # Said up front: answer at once, without waiting for (or reading) a byte of the body.
-        form = TipForm(desks=_desk_choices(list(desks.values())))
+        form = TipForm(desks=known.choices)
         return _render_lookup(form, 413, refused_unread=True, limit_mib=-(-limit // (1024 * 1024)))
     reader = uploads.LimitedReader(request.stream, limit)
     try:
         fields, files = uploads.parse(reader, request.content_type or "", open_sink)
     except uploads.StorageFull as exc:
-        return _give_back(exc.fields, list(desks.values()))
+        return _give_back(exc.fields, known.choices)
     except uploads.UploadTooLarge as exc:
         _drain()
-        form = TipForm(formdata=exc.fields, desks=_desk_choices(list(desks.values())))
+        form = TipForm(formdata=exc.fields, desks=known.choices)
         return _render_lookup(form, 413, too_large=True)
     check_csrf(fields)
+    # The body may have taken minutes: see a case another tip of theirs opened meanwhile.
+    db().expire(signed.source, ["cases"])
     # A full database disk shows up at commit: the same page, with the text given back.
-    on_disk_full(lambda: _give_back(fields, list(desks.values()), log_it=False))
-    form = TipForm(formdata=fields, desks=_desk_choices(list(desks.values())))
+    on_disk_full(lambda: _give_back(fields, known.choices, log_it=False))
+    form = TipForm(formdata=fields, desks=known.choices)
     names = [f.blob_name for f in files]
     if form.email.data:
         tips.discard(_blobs(), names)  # a bot: it sees success, nothing is kept
@@ -282,10 +326,12 @@ def submit() -> ResponseReturnValue:
     if valid and not (message or fields_given or files):
         form.msg.errors = [*form.msg.errors, _("Please write a message or attach a file.")]
         valid = False
-    chosen = desks.get(form.desk.data or "")
-    if chosen is not None and sink_desks - {chosen.slug}:
+    slug = form.desk.data or ""
+    chosen = known.desks.get(slug)
+    if chosen is not None and sink_desks - {slug}:
         valid = False  # files encrypted to another desk than the one finally chosen
-    first = chosen is not None and tips.case_at(signed.source, chosen) is None
+    desk = db().get(Desk, chosen.id) if chosen is not None else None
+    first = desk is not None and tips.case_at(signed.source, desk) is None
     if valid and first and len(message) < rules.min_message_length:
         form.msg.errors = [
             *form.msg.errors,
@@ -295,29 +341,29 @@ def submit() -> ResponseReturnValue:
             ),
         ]
         valid = False
-    if not valid:
+    if not valid or chosen is None or desk is None:
         tips.discard(_blobs(), names)
         return _render_lookup(form, 400, files_dropped=bool(files))
-    desk = desks[form.desk.data]
     stored = [
         tips.StoredBlob(SubmissionKind.FILE, f.blob_name, f.ciphertext_size, f.sha256 or None)
         for f in files
     ]
     try:
         if message or fields_given:
-            to = tips.recipients(desk)
             lang = current_language()
             stored.insert(
                 0,
-                tips.store_message(_blobs(), to, message, fields_given, lang, designation(desk)),
+                tips.store_message(
+                    _blobs(), chosen.recipients, message, fields_given, lang, chosen.designation
+                ),
             )
     except BaseException as exc:
         tips.discard(_blobs(), names)
         if is_disk_full(exc):
-            return _give_back(fields, list(desks.values()))
+            return _give_back(fields, known.choices)
         raise
     tips.file_tip(
-        db(), _blobs(), signed.source, desk, stored, designation(desk), signed.reply_identity
+        db(), _blobs(), signed.source, desk, stored, chosen.designation, signed.reply_identity
     )
     # Post/Redirect/Get: a reload of the thank-you page never sends the tip again.
     return redirect(url_for("source.submitted"), code=303)
@@ -330,14 +376,14 @@ def submitted() -> str:
 
 
 def _give_back(
-    fields: MultiDict[str, str], desks: list[Desk], log_it: bool = True
+    fields: MultiDict[str, str], desks: list[tuple[str, str]], log_it: bool = True
 ) -> tuple[str, int]:
     """The disk is full: nothing was kept; show the form again with what the source typed
     (files cannot be given back: they must choose them again)."""
     mark_failed()
     if log_it:
         log.error("disk full: a tip could not be stored (free space on the store or database)")
-    form = TipForm(formdata=fields, desks=_desk_choices(desks))
+    form = TipForm(formdata=fields, desks=desks)
     return _render_lookup(form, 507, disk_full=True)
 
 

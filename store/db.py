@@ -56,20 +56,23 @@ def is_disk_full(exc: BaseException) -> bool:
     return False
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, **pool: Any) -> Engine:
     """Create an engine; on SQLite, turn on foreign keys and write-ahead logging.
 
-    SQLite's pool never makes a request wait: a request holds its connection until it ends,
-    and a source's upload over Tor lasts minutes, so a pool of 5 + 10 let fifteen slow
-    uploads per worker make every other page wait 30 s for a connection (measured with 25).
-    Past the five kept connections, each request opens its own (well under a millisecond).
+    SQLite's pool never makes a request wait: past the five kept connections, each request
+    opens its own (well under a millisecond). It was made so while POST /submit held its
+    connection for the whole streamed body (a pool of 5 + 10 let fifteen slow uploads per
+    worker make every other page wait 30 s, measured with 25); the view now gives its
+    connection back before the body (decision 101), and an unbounded pool still costs nothing.
     Some are kept rather than none: when the last connection closes, SQLite removes the WAL
     files, and on a full disk the next connection cannot create them again ("disk I/O
-    error" instead of the full-disk page)."""
+    error" instead of the full-disk page).
+
+    `pool`: pool settings over these (a test makes a pool of one connection)."""
     if url.startswith("sqlite:///") and ":memory:" not in url:  # a file, not memory
-        engine = create_engine(url, pool_size=5, max_overflow=-1)
+        engine = create_engine(url, **{"pool_size": 5, "max_overflow": -1, **pool})
     else:
-        engine = create_engine(url)
+        engine = create_engine(url, **pool)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
