@@ -106,7 +106,7 @@ architecture: $(STAMP)
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 unit: $(STAMP) $(MO) $(WHEELS_STAMP) $(WS_WHEELS)/.done $(AXE)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 test: system-tools lint typecheck architecture unit
 

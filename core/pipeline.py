@@ -26,14 +26,16 @@ class _Sink(Protocol):
 class BackgroundWriter:
     """A writable whose writes are carried out, in order, by a second thread.
 
-    Small writes (tar headers and padding) are gathered into blocks of `block_size` first.
+    Writes are handed over in batches of at least `block_size` bytes (tar's headers and
+    padding are small), as the caller's own objects: this thread copies nothing.
     `close()` waits for every write to land and raises what the writing thread raised.
     """
 
     def __init__(self, sink: _Sink, block_size: int, depth: int = 8) -> None:
         self._sink = sink
         self._block_size = block_size
-        self._pending = bytearray()
+        self._pending: list[bytes] = []
+        self._pending_size = 0
         self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._closed = False
@@ -41,10 +43,11 @@ class BackgroundWriter:
         self._thread.start()
 
     def _run(self) -> None:
-        while (block := self._queue.get()) is not _END:
+        while (batch := self._queue.get()) is not _END:
             if self._error is None:  # after a failure, only drain: the caller will raise
                 try:
-                    self._sink.write(block)  # type: ignore[arg-type]
+                    for data in batch:  # type: ignore[attr-defined]
+                        self._sink.write(data)
                 except BaseException as exc:
                     self._error = exc
 
@@ -60,13 +63,11 @@ class BackgroundWriter:
     def write(self, data: bytes) -> int:
         if self._error is not None:
             raise self._error
-        if len(data) >= self._block_size and not self._pending:
-            self._put(bytes(data))
-        else:
-            self._pending += data
-            if len(self._pending) >= self._block_size:
-                self._put(bytes(self._pending))
-                self._pending.clear()
+        self._pending.append(bytes(data))  # no copy of bytes: tarfile hands fresh ones
+        self._pending_size += len(data)
+        if self._pending_size >= self._block_size:
+            self._put(self._pending)
+            self._pending, self._pending_size = [], 0
         return len(data)
 
     def close(self) -> None:
@@ -75,8 +76,8 @@ class BackgroundWriter:
             return
         self._closed = True
         if self._pending and self._error is None:
-            self._put(bytes(self._pending))
-            self._pending.clear()
+            self._put(self._pending)
+            self._pending = []
         self._put(_END)
         self._thread.join()
         if self._error is not None:
