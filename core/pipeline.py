@@ -60,7 +60,7 @@ class BackgroundWriter:
                 continue
         raise RuntimeError("the writing thread has stopped")
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes | bytearray | memoryview) -> int:
         if self._error is not None:
             raise self._error
         self._pending.append(bytes(data))  # no copy of bytes: tarfile hands fresh ones
