@@ -107,10 +107,9 @@ def test_a_stalled_upload_holds_no_connection(
         # Stalled mid-file: the view has read everything it needs and holds no connection.
         assert tiny_pool.checkedout() == 0
         visitor = Client(port, timeout=10)
-        started = time.monotonic()
-        assert visitor.get("/").status == 200  # would wait out the pool's 2 s and fail
+        # With the connection held, each would wait out the pool's 2 s and answer 500.
+        assert visitor.get("/").status == 200
         assert visitor.get("/privacy").status == 200
-        assert time.monotonic() - started < 2
         visitor.close()
         assert tiny_pool.checkedout() == 0
 
