@@ -50,7 +50,7 @@ from store.models import Desk, SubmissionKind
 from webcommon import uploads
 from webcommon.app import current_blobs, current_config
 from webcommon.collation import thai_key
-from webcommon.db import db, mark_failed, on_disk_full
+from webcommon.db import commit_now, db, mark_failed, on_disk_full
 from webcommon.i18n import current_language
 from webcommon.settings import current as current_settings
 
@@ -258,7 +258,7 @@ def _read_before_the_body(signed: auth.SignedIn) -> _BeforeTheBody:
     )
     # Ends the transaction (keeping what signing in wrote: the session's later expiry) and
     # gives the connection back to the pool; the view's next use of db() begins a new one.
-    db().commit()
+    commit_now()
     return known
 
 

@@ -49,6 +49,15 @@ def db() -> Session:
     return session
 
 
+def commit_now() -> None:
+    """Commit what this request wrote so far and give its connection back to the pool (the
+    next use of db() begins a new transaction): for a view about to wait a long time on its
+    client, such as an upload's body (decision 101)."""
+    session: Session | None = g.get("db")
+    if session is not None:
+        session.commit()
+
+
 def mark_failed() -> None:
     """Make this request roll back instead of committing (error handlers call it). The
     rollback happens now, so the error page itself can still read (its settings, its
