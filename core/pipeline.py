@@ -52,13 +52,8 @@ class BackgroundWriter:
                     self._error = exc
 
     def _put(self, block: object) -> None:
-        while self._thread.is_alive():
-            try:
-                self._queue.put(block, timeout=_POLL_SECONDS)
-                return
-            except queue.Full:
-                continue
-        raise RuntimeError("the writing thread has stopped")
+        # Never blocks for good: the thread takes every block until _END, also after a failure.
+        self._queue.put(block)
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         if self._error is not None:

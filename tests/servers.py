@@ -13,17 +13,42 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from werkzeug.serving import make_server
+
 from tests.tools import free_port, require_tool
+from webcommon.serving import QuietRequestHandler
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+@contextmanager
+def in_thread(app: WSGIApplication) -> Iterator[int]:
+    """Serve a WSGI app with Werkzeug's threaded server on a free loopback port; yield the
+    port, and stop the server when the block ends (also when the test fails)."""
+    httpd = make_server(
+        "127.0.0.1", free_port(), app, threaded=True, request_handler=QuietRequestHandler
+    )
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd.server_port
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
 
 
 def _children(pid: int) -> list[int]:

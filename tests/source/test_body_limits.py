@@ -10,11 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 from source_interface.views import DRAIN_BYTES
 from tests.factories import Instance, csrf, new_source
-from webcommon.serving import QuietRequestHandler
+from tests.servers import in_thread
 
 BOUNDARY = "b0undary"
 
@@ -22,17 +21,8 @@ BOUNDARY = "b0undary"
 @pytest.fixture
 def server(small_limit_instance: Instance) -> Iterator[int]:
     """Serve the source app (upload limit 20 kB) on a free loopback port; stop it after."""
-    httpd = make_server(
-        "127.0.0.1", 0, small_limit_instance.app, threaded=True, request_handler=QuietRequestHandler
-    )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield httpd.server_port
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with in_thread(small_limit_instance.app) as port:
+        yield port
 
 
 def signed_in(instance: Instance) -> tuple[str, str]:

@@ -7,22 +7,19 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.pool import QueuePool
-from werkzeug.serving import make_server
 
 from bench._harness import Client, csrf, new_source
 from store.db import make_engine, session_factory
 from store.models import Case, Submission, SubmissionKind
 from tests.factories import Instance
+from tests.servers import in_thread
 from tests.source.support import leftovers, open_blob
-from tests.tools import free_port
-from webcommon.serving import QuietRequestHandler
 from webcommon.uploads import READ_SIZE
 
 BOUNDARY = "stallboundary"
@@ -44,17 +41,8 @@ def tiny_pool(instance: Instance) -> QueuePool:
 
 @pytest.fixture
 def port(instance: Instance, tiny_pool: QueuePool) -> Iterator[int]:
-    httpd = make_server(
-        "127.0.0.1", free_port(), instance.app, threaded=True, request_handler=QuietRequestHandler
-    )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield httpd.server_port
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with in_thread(instance.app) as port:
+        yield port
 
 
 def _body(token: str) -> tuple[bytes, bytes]:

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 import journalist_interface
 import source_interface
 from tests.factories import InstanceConfigs
-from tests.servers import Browser, gunicorn
-from webcommon.serving import QuietRequestHandler
+from tests.servers import Browser, gunicorn, in_thread
 
 APPS: dict[str, tuple[str, Callable[[InstanceConfigs], Flask]]] = {
     "source": (
@@ -66,14 +63,8 @@ def which(request: pytest.FixtureRequest) -> str:
 
 def test_dev_server_sends_no_server_header(which: str, config: InstanceConfigs) -> None:
     app = APPS[which][1](config)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        _assert_anonymous(server.server_port)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with in_thread(app) as port:
+        _assert_anonymous(port)
 
 
 @pytest.fixture
