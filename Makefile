@@ -8,7 +8,7 @@ INSTANCE ?= instance
 # System tools the tests run against for real (installed through apt-get when run as root).
 TEST_TOOLS := age age-keygen vagrant chromium pdftotext pdfinfo mat2 Xvfb dbus-daemon desktop-file-validate pg_ctlcluster file strace npm \
   tor tor-gencert shellcheck systemd-analyze
-TEST_PACKAGES := age vagrant chromium poppler-utils fonts-thai-tlwg mat2 bubblewrap postgresql file strace npm \
+TEST_PACKAGES := age vagrant chromium poppler-utils fonts-thai-tlwg mat2 bubblewrap postgresql file strace \
   xvfb xauth dbus-daemon desktop-file-utils at-spi2-core libatk-adaptor gir1.2-atspi-2.0 python3-gi gir1.2-gtk-3.0 python3-venv \
   tor shellcheck systemd
 # The workstation's window runs under Debian's Python (its python3-gi), as on an officer's machine.
@@ -79,6 +79,7 @@ run: $(STAMP) $(MO)
 	$(BIN)/python manage.py init-dev --instance $(INSTANCE)
 	WESTRONG_CONFIG=$(INSTANCE)/config.toml $(BIN)/python manage.py serve
 
+# Debian's npm is installed only where no npm is: it conflicts with NodeSource's nodejs, which brings its own.
 system-tools:
 	@missing=""; for t in $(TEST_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	$(GTK_CHECK) 2>/dev/null || missing="$$missing python3-gi(GTK3,AT-SPI)"; \
@@ -86,7 +87,8 @@ system-tools:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing system tools:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_PACKAGES); \
+	    npm=$$(command -v npm >/dev/null || echo npm); \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_PACKAGES) $$npm; \
 	  elif [ "$$CI" = true ]; then echo "Missing system tools:$$missing (run as root)"; exit 1; \
 	  else echo "Missing system tools:$$missing: their tests will be skipped (CI fails instead)"; fi; \
 	fi
