@@ -182,9 +182,35 @@ class Tor:
                         uploads, last = uploads + 1, time.monotonic()
         raise TimeoutError(f"{address}: no descriptor uploaded in {timeout} s")
 
-    def signal(self, signum: int) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signum)
+    def catches(self, signum: int) -> bool:
+        """Whether tor has installed its handler for signum (SigCgt in /proc)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return False
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        except OSError:
+            return False
+        caught = next(line for line in status.splitlines() if line.startswith("SigCgt:"))
+        return bool(int(caught.split()[1], 16) >> (signum - 1) & 1)
+
+    def signal(self, signum: int, timeout: float = 10) -> None:
+        """Send signum once tor handles it: a tor signalled in its first milliseconds, before
+        it installs its handlers, dies of the default action without a word in its log."""
+        proc, deadline = self.proc, time.monotonic() + timeout
+        while not self.catches(signum):
+            if proc is None or proc.poll() is not None:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"tor {self.name} installed no handler for signal {signum}")
+            time.sleep(0.01)
+        if proc is not None:
+            proc.send_signal(signum)
+
+    def exit_text(self) -> str:
+        code = self.proc.poll() if self.proc is not None else None
+        if code is not None and code < 0:
+            return f"killed by {signal.Signals(-code).name}"
+        return f"exit code {code}"
 
     def log_text(self) -> str:
         return self.log.read_text("utf-8", "replace") if self.log.exists() else ""
@@ -419,7 +445,9 @@ class TorNet:
     def check_alive(self) -> None:
         for tor in self.tors:
             if not tor.supervised and tor.proc is not None and tor.proc.poll() is not None:
-                raise RuntimeError(f"tor {tor.name} exited:\n{tor.log_text()[-3000:]}")
+                raise RuntimeError(
+                    f"tor {tor.name} exited ({tor.exit_text()}):\n{tor.log_text()[-3000:]}"
+                )
 
     def logs(self, tors: list[Tor] | None = None) -> str:
         return "\n".join(f"--- {t.name}\n{t.log_text()[-2000:]}" for t in tors or self.tors)
