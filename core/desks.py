@@ -129,8 +129,23 @@ def _notify(
         detail=f"{desk.slug}: {', '.join(old)} -> {', '.join(new)}",
         desk_id=desk.id,
     )
+    leave_notices(session, actor, desk, desk.reviewers, old=old, new=new)
+
+
+def leave_notices(
+    session: Session,
+    actor: Reviewer | None,
+    desk: Desk,
+    members: Sequence[Reviewer],
+    *,
+    old: Sequence[str] = (),
+    new: Sequence[str] = (),
+    member_change: str = "",
+) -> None:
+    """Leave each member a notice to acknowledge: a recipients change (old -> new
+    fingerprints) or a change of the desk's members."""
     now = dt.datetime.now(dt.UTC)
-    for member in desk.reviewers:
+    for member in members:
         session.add(
             DeskKeyNotice(
                 reviewer_id=member.id,
@@ -139,6 +154,7 @@ def _notify(
                 changed_by=actor.username if actor else None,
                 old_fingerprints="\n".join(old),
                 new_fingerprints="\n".join(new),
+                member_change=member_change,
             )
         )
 

@@ -12,14 +12,13 @@ own user (decision 037): neither applies to it.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import Action, record
+from core.desks import leave_notices
 from core.errors import Invalid, ReauthenticationNeeded
-from store.models import Desk, DeskKeyNotice, DeskRole, Membership, Reviewer, reviewer_desks
+from store.models import Desk, DeskRole, Membership, Reviewer, reviewer_desks
 
 R = DeskRole
 CASE_ROLES = (R.OFFICER, R.SUPERVISOR)
@@ -123,26 +122,7 @@ def set_role(
     record(session, actor, Action.MEMBERSHIP_CHANGED, detail=change, desk_id=desk.id)
     # The command line is the server's own user (decision 037): no notice from it.
     if needed:
-        _notify(session, actor, desk, members, f"{person.username}: {role}")
-
-
-def _notify(
-    session: Session, actor: Reviewer | None, desk: Desk, members: list[Reviewer], change: str
-) -> None:
-    """Leave a notice of a new member (or a raised role) for every other member of the desk."""
-    now = dt.datetime.now(dt.UTC)
-    for member in members:
-        session.add(
-            DeskKeyNotice(
-                reviewer_id=member.id,
-                desk_id=desk.id,
-                changed_at=now,
-                changed_by=actor.username if actor else None,
-                old_fingerprints="",
-                new_fingerprints="",
-                member_change=change,
-            )
-        )
+        leave_notices(session, actor, desk, members, member_change=f"{person.username}: {role}")
 
 
 def reads_metrics(reviewer: Reviewer, desk_id: int) -> bool:
