@@ -47,6 +47,7 @@ def create_app(config: ReviewerConfig) -> Flask:
     app.extensions["westrong_hasher"] = hasher
     app.extensions["westrong_dummy_hash"] = passphrases.dummy_hash(hasher)
     app.extensions["westrong_unknown_accounts"] = signin.UnknownAccounts()
+    app.before_request(_read_body_first)  # before CSRF and sign-in, which open a connection
     csrf = CSRFProtect(app)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies: cross-site requests carry nothing
@@ -68,6 +69,13 @@ def create_app(config: ReviewerConfig) -> Flask:
         return {"me": g.get("reviewer")}
 
     return app
+
+
+def _read_body_first() -> None:
+    """Read the whole body (at most FORM_LIMIT, in memory) before anything opens a database
+    connection: a reviewer's upload over a slow Tor circuit then holds no pooled connection
+    while it arrives (decision 103; the source app streams instead, decision 101)."""
+    request.get_data(cache=True, parse_form_data=False)
 
 
 def _require_sign_in() -> ResponseReturnValue | None:

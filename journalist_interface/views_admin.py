@@ -301,7 +301,8 @@ def upload_logo() -> ResponseReturnValue:
         sinks.append(MemorySink(part.field, MAX_LOGO_BYTES))
         return sinks[-1]
 
-    fields, _files = parse(request.stream, request.content_type or "", open_sink)
+    body = io.BytesIO(request.get_data())  # read before sign-in (_read_body_first)
+    fields, _files = parse(body, request.content_type or "", open_sink)
     try:
         validate_csrf(fields.get("csrf_token"))
     except ValidationError:
