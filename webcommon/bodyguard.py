@@ -65,7 +65,8 @@ class _Watchdog:
                     sock.shutdown(socket.SHUT_RDWR)  # the blocked recv returns at once
 
 
-_WATCHDOG = _Watchdog()
+# Shared with webcommon/headguard.py: one watchdog thread per worker process.
+WATCHDOG = _Watchdog()
 
 
 class _GuardedInput:
@@ -77,11 +78,11 @@ class _GuardedInput:
 
     def _timed(self, method: Callable[..., Any], *args: Any) -> Any:
         key = id(self)
-        _WATCHDOG.start(key, self._sock, time.monotonic() + self._idle)
+        WATCHDOG.start(key, self._sock, time.monotonic() + self._idle)
         try:
             return method(*args)
         finally:
-            _WATCHDOG.done(key)
+            WATCHDOG.done(key)
 
     def read(self, size: int | None = -1) -> bytes:
         """Read in pieces of at most CHUNK, each timed, so a large read on a slow link is

@@ -7,9 +7,10 @@ goes to the audit log in the database, and journald would stamp each request wit
 """
 
 bind = ["127.0.0.1:8081"]
-# gthread: a slow Tor client holds a thread, not a process; a stalled body is cut after 30 s
+# gthread (with a guard on the head, decision 104): a slow Tor client holds a thread, not a
+# process, and a head still arriving holds none; a stalled body is cut after 30 s
 # by webcommon/bodyguard.py; 16 threads are plenty for a few officers.
-worker_class = "gthread"
+worker_class = "webcommon.headguard.HeadGuardWorker"
 workers = 2
 threads = 16
 # The heartbeat of a gthread worker comes from its main loop, not from the request, so a

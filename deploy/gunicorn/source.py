@@ -7,9 +7,10 @@ request is nobody's business, and journald would stamp each line with the exact 
 """
 
 bind = ["127.0.0.1:8080"]
-# gthread: a slow Tor client holds a thread, not a process; a stalled body is cut after 30 s
+# gthread (with a guard on the head, decision 104): a slow Tor client holds a thread, not a
+# process, and a head still arriving holds none; a stalled body is cut after 30 s
 # by webcommon/bodyguard.py; 2 x 48 threads leave room for many slow uploads at once.
-worker_class = "gthread"
+worker_class = "webcommon.headguard.HeadGuardWorker"
 workers = 2
 threads = 48
 # The heartbeat of a gthread worker comes from its main loop, not from the request, so a

@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from gunicorn.workers.gthread import ThreadWorker  # type: ignore[import-untyped]
 
 from config import load_cli_config, load_reviewer_config, load_source_config
 from tests.conftest import require_tool
 from tests.tools import IN_CI
+from webcommon.headguard import HeadGuardWorker
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -205,7 +207,9 @@ def test_gunicorn_configuration_serves_loopback_without_access_log(app: str) -> 
     settings = runpy.run_path(str(DEPLOY / "gunicorn" / f"{app}.py"))
     assert all(b.startswith("127.0.0.1:") or b.startswith("unix:") for b in settings["bind"])
     assert settings["accesslog"] is None
-    assert settings["worker_class"] == "gthread"
+    # gthread, with a head that is still arriving holding no thread (decision 104).
+    assert settings["worker_class"] == "webcommon.headguard.HeadGuardWorker"
+    assert issubclass(HeadGuardWorker, ThreadWorker)
     assert settings["workers"] * settings["threads"] >= (64 if app == "source" else 16)
     unit = (DEPLOY / "systemd" / f"westrong-{app}.service").read_text()
     assert "StandardOutput=null" in unit
