@@ -8,6 +8,7 @@ head comes in pieces is served; a stalled body is cut within the body guard's bo
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import threading
 import time
@@ -17,7 +18,7 @@ from bench._harness import Client, new_source
 from tests.deploy.support import source_server
 from tests.factories import add_desk, make_configs
 from webcommon.bodyguard import IDLE_SECONDS
-from webcommon.headguard import HEAD_SECONDS
+from webcommon.headguard import HEAD_SECONDS, PEEK_BYTES
 
 STALLED = 50
 TRICKLING = 150
@@ -132,3 +133,47 @@ def test_slow_clients_do_not_block_the_front_page(tmp_path: Path) -> None:
             feeder.join(timeout=5)
             for sock in stalled + trickling:
                 sock.close()
+
+
+def _answers(sock: socket.socket, count: int) -> list[int]:
+    """Read `count` responses (each a status line, headers, Content-Length body)."""
+    data, statuses = b"", list[int]()
+    while len(statuses) < count:
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            assert chunk, f"closed after {len(statuses)} answers"
+            data += chunk
+        head, data = data.split(b"\r\n\r\n", 1)
+        declared = re.search(rb"(?i)content-length: *(\d+)", head)
+        assert declared is not None
+        length = int(declared.group(1))
+        while len(data) < length:
+            data += sock.recv(65536)
+        data = data[length:]
+        statuses.append(int(head.split(b" ", 2)[1]))
+    return statuses
+
+
+def test_the_head_guard_serves_keepalive_pipelined_and_large_heads(tmp_path: Path) -> None:
+    configs = make_configs(tmp_path)
+    add_desk(configs, "nacc", "สำนักงาน ป.ป.ช.", "NACC")
+    with source_server(configs, tmp_path / "gunicorn.log", workers=1) as app:
+        request = b"GET /privacy HTTP/1.1\r\nHost: x.onion\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", app.port), timeout=30) as sock:
+            # Kept alive: the second request's head arrives in pieces, after the first answer.
+            sock.sendall(request)
+            assert _answers(sock, 1) == [200]
+            for piece in (request[:10], request[10:30], request[30:]):
+                time.sleep(0.5)
+                sock.sendall(piece)
+            assert _answers(sock, 1) == [200]
+            # Pipelined: two requests in one write (gunicorn reads ahead into the second).
+            sock.sendall(request * 2)
+            assert _answers(sock, 2) == [200, 200]
+        # A head larger than the guard's peek goes to gunicorn's parser and is served.
+        padding = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"p" * 7000) for i in range(3))
+        assert len(padding) > PEEK_BYTES
+        with socket.create_connection(("127.0.0.1", app.port), timeout=30) as sock:
+            sock.sendall(request[:-2] + padding + b"\r\n")
+            assert _answers(sock, 1) == [200]
+        assert "Traceback" not in app.log_tail()
