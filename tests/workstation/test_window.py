@@ -176,6 +176,31 @@ def _pdf_text(pdf: Path) -> str:
     return done.stdout
 
 
+def test_identity_opens_only_when_the_box_is_ticked(
+    installed_python: Path, tmp_path: Path, shots: Path
+) -> None:
+    key, recipients = _key(tmp_path, installed_python)
+    identity = "ชื่อ สมหญิง ใจกล้า โทร 081-234-5678".encode()
+    items = [
+        bundles.item("message", "brave otter", 1, b"the tip", recipients, fields={}),
+        bundles.item("identity", "brave otter", 2, identity, recipients, language="th"),
+    ]
+    bundle = bundles.write_bundle(tmp_path / "export.zip", items)
+    closed, revealed = tmp_path / "closed", tmp_path / "revealed"
+    seen = drive(installed_python, tmp_path, shots, scenario="identity", language="en",
+                 key=str(key), bundle=str(bundle), out_closed=str(closed),
+                 out_revealed=str(revealed), passphrase=PASSPHRASE)  # fmt: skip
+    assert seen["reveal_ticked_closed"] is False  # not ticked until the officer ticks it
+    assert "not opened: open it only if you need to" in on_screen(seen, "identity-closed")
+    left_closed = files_under(closed)
+    assert "brave-otter/message-0001.txt" in left_closed
+    assert all(identity not in data for data in left_closed.values())
+    assert "not opened: open it only if you need to" not in on_screen(seen, "identity-revealed")
+    opened = files_under(revealed)
+    assert opened["identity/brave-otter/identity-0002.txt"] == identity
+    assert all(identity not in data for name, data in opened.items() if name.startswith("brave"))
+
+
 def test_cancel_leaves_nothing_behind(installed_python: Path, tmp_path: Path, shots: Path) -> None:
     key, recipients = _key(tmp_path, installed_python)
     big = [

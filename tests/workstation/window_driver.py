@@ -160,7 +160,29 @@ def cancel(d: Driver) -> None:
     d.look("cancel-done")
 
 
-SCENARIOS = {"keygen": keygen, "open": open_bundles, "cancel": cancel}
+def identity(d: Driver) -> None:
+    """Open a bundle with an identity item twice: as it comes (the item stays closed), then
+    with the box ticked (decision 096)."""
+    page, report = d.win.opener, d.win.report
+    for step, reveal in (("closed", False), ("revealed", True)):
+        d.win.show_page(1)
+        page.choose_key(Path(d.plan["key"]))
+        page.choose_bundle(Path(d.plan["bundle"]))
+        d.wait(lambda: page.progress is None and bool(page.checked), "the bundle's check")
+        page.out.set_text(d.plan[f"out_{step}"])
+        d.seen[f"reveal_ticked_{step}"] = page.reveal.get_active()
+        page.reveal.set_active(reveal)
+        page.passphrase.set_text(d.plan["passphrase"])
+
+        def opened_anew(before: object = report.opened) -> bool:
+            return report.opened is not None and report.opened is not before
+
+        page.open_button.clicked()
+        d.wait(opened_anew, "the open")
+        d.look(f"identity-{step}")
+
+
+SCENARIOS = {"keygen": keygen, "open": open_bundles, "cancel": cancel, "identity": identity}
 
 
 def main() -> int:
