@@ -6,12 +6,14 @@ with passphrase and TOTP, and every blob decrypts with its desk's key."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import threading
 from pathlib import Path
 
@@ -22,8 +24,10 @@ from sqlalchemy import select
 import journalist_interface
 import source_interface
 from config import load_source_config
+from core import backup, integrity, restore
 from crypto import age
 from crypto.inner import open_inner
+from crypto.keys import Recipient, parse_identity_file
 from store.db import make_engine
 from store.models import AuditEvent, Reply, Submission
 from tests.conftest import require_tool
@@ -255,3 +259,53 @@ def _configs(folder: Path, migrated: bool = True) -> InstanceConfigs:
 
     folder.mkdir(parents=True, exist_ok=True)
     return make_configs(folder, migrated=migrated)
+
+
+def test_a_damaged_blob_is_left_out_and_its_row_repaired(
+    tmp_path: Path, backup_key: tuple[Path, str]
+) -> None:
+    configs = _configs(tmp_path / "old")
+    make_world(configs)
+    key, recipient = backup_key
+    identities = parse_identity_file(key.read_text())
+    url = configs.env["WESTRONG_DATABASE_URL"]
+    archive = tmp_path / "backup.age"
+    backup.write_file(url, configs.blobs, [Recipient.parse(recipient)], archive)
+
+    # Flip one byte inside one blob (same size: only its hash can tell) and seal it again.
+    with open(archive, "rb") as f:
+        plain = b"".join(age.decrypt_chunks(f, identities))
+    damaged_tar = io.BytesIO()
+    spoiled = ""
+    with (
+        tarfile.open(fileobj=io.BytesIO(plain)) as old,
+        tarfile.open(fileobj=damaged_tar, mode="w", format=tarfile.PAX_FORMAT) as new,
+    ):
+        for member in old:
+            data = old.extractfile(member)
+            content = data.read() if data else b""
+            if not spoiled and "/store/" in member.name and member.isfile():
+                spoiled = member.name.rsplit("/", 1)[1]
+                content = content[:-1] + bytes([content[-1] ^ 1])
+            new.addfile(member, io.BytesIO(content))
+    with open(archive, "wb") as f:
+        sealing = age.encryptor(f, [Recipient.parse(recipient)])
+        sealing.write(damaged_tar.getvalue())
+        sealing.close()
+
+    with configs.session() as s:
+        rows = len(s.scalars(select(Submission)).all()) + len(s.scalars(select(Reply)).all())
+    fresh = _configs(tmp_path / "fresh", migrated=False)
+    fresh_url = fresh.env["WESTRONG_DATABASE_URL"]
+    with open(archive, "rb") as f:
+        counts = restore.restore(fresh_url, fresh.blobs, identities, f)
+    assert counts.damaged == 1
+    assert counts.blobs == rows - 1
+    assert not fresh.blobs.exists(spoiled)
+    with fresh.session() as s:
+        names = {*s.scalars(select(Submission.blob_name)), *s.scalars(select(Reply.blob_name))}
+        report = integrity.check(s, fresh.blobs, deep=True, grace_seconds=0)
+    assert spoiled not in names  # its row went with it: nothing names a missing blob
+    assert len(names) == rows - 1
+    assert all(fresh.blobs.exists(name) for name in names)
+    assert report.clean, report.lines()
