@@ -7,12 +7,13 @@ import errno
 import logging
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 log = logging.getLogger(__name__)
@@ -105,6 +106,10 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def alembic_config(engine: Engine) -> AlembicConfig:
     """Return an Alembic configuration that migrates this engine's database."""
+    # Imported here: Alembic is a tenth of a second at every process start, and only
+    # migrating processes need it.
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -113,4 +118,6 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database schema to a revision (the latest by default)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
