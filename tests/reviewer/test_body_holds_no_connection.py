@@ -11,10 +11,12 @@ import io
 import json
 import os
 import socket
+import threading
 import time
 from collections.abc import Iterator
 
 import pytest
+from flask import request
 from sqlalchemy import select
 from sqlalchemy.pool import QueuePool
 
@@ -44,6 +46,19 @@ def tiny_pool(world: World) -> QueuePool:
 
 
 @pytest.fixture
+def begun(world: World) -> threading.Event:
+    """Set when a POST reaches the app's first hook, before anything reads its body."""
+    event = threading.Event()
+
+    def mark() -> None:
+        if request.method == "POST":
+            event.set()
+
+    world.reviewer_app.before_request_funcs.setdefault(None, []).insert(0, mark)
+    return event
+
+
+@pytest.fixture
 def port(world: World) -> Iterator[int]:
     with in_thread(world.reviewer_app) as port:
         yield port
@@ -57,13 +72,17 @@ def _status(sock: socket.socket) -> tuple[int, str]:
     return int(head.split(" ", 2)[1]), head
 
 
-def _stalled(port: int, pool: QueuePool, head: str, body: bytes) -> tuple[int, str]:
+def _stalled(
+    port: int, pool: QueuePool, begun: threading.Event, head: str, body: bytes
+) -> tuple[int, str]:
     """Send the request's head and half its body; while it waits, check that no connection
     is held and that another page loads; then send the rest and return the answer."""
     half = len(body) // 2
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        begun.clear()
         sock.sendall(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body[:half])
-        time.sleep(0.5)  # the server is in the body by now
+        assert begun.wait(10), "the request never reached the app"
+        time.sleep(0.5)  # then it waits for the rest of its body
         assert pool.checkedout() == 0
         visitor = Client(port, timeout=10)
         # With the connection held, this would wait out the pool's 2 s and answer 500.
@@ -88,7 +107,7 @@ def _sign_in(port: int, world: World) -> Client:
 
 
 def test_a_stalled_logo_upload_holds_no_connection(
-    world: World, tiny_pool: QueuePool, port: int
+    world: World, tiny_pool: QueuePool, begun: threading.Event, port: int
 ) -> None:
     admin = _sign_in(port, world)
     token = csrf(admin, "/admin/settings")
@@ -107,13 +126,13 @@ def test_a_stalled_logo_upload_holds_no_connection(
         "POST /admin/settings/logo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         f"Cookie: {cookie}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
     )
-    status, headers = _stalled(port, tiny_pool, head, body)
+    status, headers = _stalled(port, tiny_pool, begun, head, body)
     assert status == 303, headers
     assert world.source_app.test_client().get("/logo.png").get_data() == PNG
 
 
 def test_a_stalled_api_reply_holds_no_connection(
-    world: World, tiny_pool: QueuePool, port: int
+    world: World, tiny_pool: QueuePool, begun: threading.Event, port: int
 ) -> None:
     api = api_token(world, "admin")
     case_id = world.cases["nacc"]
@@ -139,7 +158,7 @@ def test_a_stalled_api_reply_holds_no_connection(
         f"POST /api/v1/cases/{case_id}/replies HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         f"Authorization: Bearer {api}\r\nContent-Type: application/json\r\n"
     )
-    status, headers = _stalled(port, tiny_pool, head, json.dumps(payload).encode())
+    status, headers = _stalled(port, tiny_pool, begun, head, json.dumps(payload).encode())
     assert status == 201, headers
     with world.session() as s:
         assert s.scalars(select(Reply).where(Reply.case_id == case_id)).all()
