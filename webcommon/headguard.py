@@ -6,9 +6,9 @@ with a blocking socket and no time limit: 120 clients trickling one header line 
 held every thread of deploy/gunicorn/source.py and the front page timed out. Here a thread
 only peeks (MSG_PEEK) at what has arrived; until the blank line that ends the head is there,
 the connection goes back to gunicorn's poller, which costs a socket, not a thread. A head
-that takes longer than HEAD_SECONDS (Apache's mod_reqtimeout `header=20`, SecureDrop's
-bound) is cut. A real client's head is one or a few Tor cells and arrives within a round
-trip. The body is webcommon/bodyguard.py's (decision 104).
+that takes longer than HEAD_SECONDS (the first bound of Apache's default mod_reqtimeout,
+`header=20-40`) is cut. A real client's head is one or a few Tor cells and arrives within
+a round trip. The body is webcommon/bodyguard.py's (decision 104).
 """
 
 from __future__ import annotations
