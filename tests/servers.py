@@ -10,6 +10,7 @@ import http.client
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -24,11 +25,14 @@ from urllib.parse import urlencode
 
 from werkzeug.serving import make_server
 
+from store.db import make_engine, session_factory
 from tests.tools import free_port, require_tool
 from webcommon.serving import QuietRequestHandler
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
+    from flask import Flask
+    from sqlalchemy.pool import QueuePool
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -49,6 +53,26 @@ def in_thread(app: WSGIApplication) -> Iterator[int]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=10)
+
+
+def pool_of_one(app: Flask, database_url: str) -> QueuePool:
+    """Give an app a pool of one connection that makes a request wait at most 2 s: a request
+    that holds its connection too long turns the next one into a 500."""
+    from sqlalchemy.pool import QueuePool
+
+    engine = make_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=2)
+    app.extensions["westrong_db"] = session_factory(engine)
+    assert isinstance(engine.pool, QueuePool)
+    return engine.pool
+
+
+def response_head(sock: socket.socket) -> tuple[int, str]:
+    """Read a response's head from a raw socket; return its status and the head."""
+    data = b""
+    while b"\r\n\r\n" not in data and (chunk := sock.recv(65536)):
+        data += chunk
+    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    return int(head.split(" ", 2)[1]), head
 
 
 def _children(pid: int) -> list[int]:

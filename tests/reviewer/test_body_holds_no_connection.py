@@ -24,11 +24,10 @@ from bench._harness import Client, csrf
 from crypto import age
 from crypto.inner import InnerWriter
 from crypto.keys import Recipient
-from store.db import make_engine, session_factory
 from store.models import Case, Reply
 from tests.factories import World, totp_now
 from tests.reviewer.test_api import api_token
-from tests.servers import in_thread
+from tests.servers import in_thread, pool_of_one, response_head
 
 PNG = b"\x89PNG\r\n\x1a\n" + os.urandom(200 * 1024)
 BOUNDARY = "stallboundary"
@@ -36,13 +35,7 @@ BOUNDARY = "stallboundary"
 
 @pytest.fixture
 def tiny_pool(world: World) -> QueuePool:
-    """Give the app a pool of one connection that makes a request wait at most 2 s."""
-    engine = make_engine(
-        world.config.reviewer.database_url, pool_size=1, max_overflow=0, pool_timeout=2
-    )
-    world.reviewer_app.extensions["westrong_db"] = session_factory(engine)
-    assert isinstance(engine.pool, QueuePool)
-    return engine.pool
+    return pool_of_one(world.reviewer_app, world.config.reviewer.database_url)
 
 
 @pytest.fixture
@@ -64,14 +57,6 @@ def port(world: World) -> Iterator[int]:
         yield port
 
 
-def _status(sock: socket.socket) -> tuple[int, str]:
-    data = b""
-    while b"\r\n\r\n" not in data and (chunk := sock.recv(65536)):
-        data += chunk
-    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
-    return int(head.split(" ", 2)[1]), head
-
-
 def _stalled(
     port: int, pool: QueuePool, begun: threading.Event, head: str, body: bytes
 ) -> tuple[int, str]:
@@ -90,7 +75,7 @@ def _stalled(
         visitor.close()
         assert pool.checkedout() == 0
         sock.sendall(body[half:])
-        return _status(sock)
+        return response_head(sock)
 
 
 def _sign_in(port: int, world: World) -> Client:

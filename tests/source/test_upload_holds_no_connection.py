@@ -15,10 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.pool import QueuePool
 
 from bench._harness import Client, csrf, new_source
-from store.db import make_engine, session_factory
 from store.models import Case, Submission, SubmissionKind
 from tests.factories import Instance
-from tests.servers import in_thread
+from tests.servers import in_thread, pool_of_one, response_head
 from tests.source.support import leftovers, open_blob
 from webcommon.uploads import READ_SIZE
 
@@ -30,13 +29,7 @@ SENT = 2 * READ_SIZE  # more than the parser's first read: the file's sink is op
 
 @pytest.fixture
 def tiny_pool(instance: Instance) -> QueuePool:
-    """Give the app a pool of one connection that makes a request wait at most 2 s."""
-    engine = make_engine(
-        instance.config.source.database_url, pool_size=1, max_overflow=0, pool_timeout=2
-    )
-    instance.app.extensions["westrong_db"] = session_factory(engine)
-    assert isinstance(engine.pool, QueuePool)
-    return engine.pool
+    return pool_of_one(instance.app, instance.config.source.database_url)
 
 
 @pytest.fixture
@@ -57,14 +50,6 @@ def _body(token: str) -> tuple[bytes, bytes]:
         "Content-Type: application/pdf\r\n\r\n"
     ).encode()
     return head, f"\r\n--{BOUNDARY}--\r\n".encode()
-
-
-def _status(sock: socket.socket) -> tuple[int, str]:
-    data = b""
-    while b"\r\n\r\n" not in data and (chunk := sock.recv(65536)):
-        data += chunk
-    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
-    return int(head.split(" ", 2)[1]), head
 
 
 def test_a_stalled_upload_holds_no_connection(
@@ -102,7 +87,7 @@ def test_a_stalled_upload_holds_no_connection(
         assert tiny_pool.checkedout() == 0
 
         sock.sendall(FILE[SENT:] + tail)
-        status, headers = _status(sock)
+        status, headers = response_head(sock)
     assert status == 303, headers
     assert "/submitted" in headers
     with instance.session() as s:
